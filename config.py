@@ -1,0 +1,114 @@
+"""Settings classes: every value comes from an environment variable, with safe defaults."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Read a yes/no environment variable."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(url: str) -> str:
+    """Point plain postgresql:// URLs at the psycopg 3 driver SQLAlchemy should use."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def instance_secret_key(instance_dir: Path = INSTANCE_DIR) -> str:
+    """Return SECRET_KEY from the environment, or one generated once into instance/."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+class Config:
+    """Production-safe defaults; SQLite in instance/ unless DATABASE_URL says otherwise."""
+
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tiaojietong.sqlite'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=int(os.environ.get("SESSION_HOURS", "8")))
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
+    PASSWORD_HASH_METHOD = "scrypt"
+    API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "12"))
+    BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "zh_Hans_CN")
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
+    LANGUAGES = ("zh_Hans_CN", "en")
+    BOOTSTRAP_SERVE_LOCAL = True
+    CASES_PER_PAGE = int(os.environ.get("CASES_PER_PAGE", "20"))
+    # Time limits of DESIGN §3, per city; see workflows.deadlines.TimeLimits.
+    TIME_LIMITS = {
+        key: os.environ[f"LIMIT_{key.upper()}"]
+        for key in (
+            "grid_days",
+            "mediation_days",
+            "extension_days",
+            "confirmation_days",
+            "court_acceptance_days",
+            "court_ruling_days",
+            "court_ruling_extension_days",
+            "visit_days",
+            "working_days",
+        )
+        if f"LIMIT_{key.upper()}" in os.environ
+    }
+    # flask-smorest: the OpenAPI document lives at /api/v1/openapi.json.
+    API_TITLE = "调解通 API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+
+class DevelopmentConfig(Config):
+    """Local `make run`: plain HTTP on 127.0.0.1, so cookies cannot require HTTPS."""
+
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+
+class TestConfig(Config):
+    """The test suite: SQLite unless TEST_DATABASE_URL is given; CSRF stays on."""
+
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    # A cheap hash keeps the suite fast; production uses scrypt.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+CONFIGS = {
+    "production": Config,
+    "development": DevelopmentConfig,
+    "testing": TestConfig,
+}

@@ -1,0 +1,55 @@
+"""调解通: the Flask application factory."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import CONFIGS, INSTANCE_DIR, instance_secret_key
+from mediation.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class=None, test_config: dict | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, error pages, CLI commands."""
+    if config_class is None:
+        config_class = CONFIGS[os.environ.get("APP_ENV", "production")]
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_object(config_class)
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+
+    from mediation import i18n, security
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=None)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+
+    from mediation import cli, errors
+    from mediation.admin import bp as admin_bp
+    from mediation.api import init_api
+    from mediation.auth import bp as auth_bp
+    from mediation.main import bp as main_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    init_api(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,102 @@
+"""Operations on user accounts, kept out of the views."""
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from mediation.extensions import db
+from mediation.models import Committee, Court, Region, User
+
+# Which kind of unit each role belongs to, and at which region levels.
+ROLE_UNITS = {
+    "grid_worker": ("region", ("grid", "community")),
+    "mediator": ("committee", ()),
+    "street_officer": ("region", ("street",)),
+    "judge": ("court", ()),
+    "admin": ("region", ("city", "district", "street")),
+}
+
+
+class AccountError(ValueError):
+    """A user-facing reason why an account change was refused, and the form field it concerns."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+def unit_choices() -> list[tuple[str, str]]:
+    """Every unit a user can belong to, as (value, label) for a select field."""
+    regions = db.session.scalars(sa.select(Region).order_by(Region.path)).all()
+    committees = db.session.scalars(sa.select(Committee).order_by(Committee.code)).all()
+    courts = db.session.scalars(sa.select(Court).order_by(Court.code)).all()
+    return (
+        [(f"region:{r.id}", f"{r.level_label} · {r.name}") for r in regions]
+        + [(f"committee:{c.id}", f"{_('调委会')} · {c.name}") for c in committees]
+        + [(f"court:{c.id}", f"{_('法院')} · {c.name}") for c in courts]
+    )
+
+
+def resolve_unit(role: str, value: str):
+    """Turn a unit choice into (region, committee, court), checking it suits the role."""
+    kind, _sep, raw_id = (value or "").partition(":")
+    model = {"region": Region, "committee": Committee, "court": Court}.get(kind)
+    unit = db.session.get(model, int(raw_id)) if model and raw_id.isdigit() else None
+    if unit is None:
+        raise AccountError(_("所选单位不存在。"), "unit")
+    wanted_kind, levels = ROLE_UNITS[role]
+    if kind != wanted_kind or (levels and unit.level not in levels):
+        raise AccountError(_("该角色不能属于所选单位：%(hint)s。", hint=unit_hint(role)), "unit")
+    return (
+        unit if kind == "region" else None,
+        unit if kind == "committee" else None,
+        unit if kind == "court" else None,
+    )
+
+
+def unit_hint(role: str) -> str:
+    """Which unit a role belongs to, in words."""
+    return {
+        "grid_worker": _("网格员应属于网格或社区"),
+        "mediator": _("人民调解员应属于调委会"),
+        "street_officer": _("街道工作人员应属于街道"),
+        "judge": _("法官应属于法院"),
+        "admin": _("管理员应属于市、区或街道"),
+    }[role]
+
+
+def save_user(user: User | None, data: dict) -> User:
+    """Create or update a user from form data; raises AccountError with a reason."""
+    username = data["username"].strip()
+    clash = db.session.scalar(sa.select(User).where(User.username == username))
+    if clash is not None and clash is not user:
+        raise AccountError(_("用户名 %(name)s 已被使用。", name=username), "username")
+    if user is None and not data.get("password"):
+        raise AccountError(_("新用户须设置初始密码。"), "password")
+    region, committee, court = resolve_unit(data["role"], data["unit"])
+    if user is None:
+        user = User()
+        db.session.add(user)
+    user.username = username
+    user.display_name = data["display_name"].strip()
+    user.role = data["role"]
+    user.region, user.committee, user.court = region, committee, court
+    user.active = bool(data.get("active"))
+    if data.get("password"):
+        user.set_password(data["password"])
+    db.session.commit()
+    return user
+
+
+def unit_value(user: User) -> str:
+    """The select value of the user's unit."""
+    if user.court_id:
+        return f"court:{user.court_id}"
+    if user.committee_id:
+        return f"committee:{user.committee_id}"
+    return f"region:{user.region_id}"
+
+
+def set_active(user: User, active: bool) -> None:
+    """Activate or deactivate an account."""
+    user.active = active
+    db.session.commit()

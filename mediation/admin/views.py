@@ -1,0 +1,71 @@
+"""Views: the user list, create and edit a user, deactivate."""
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from mediation.admin import bp
+from mediation.admin.forms import UserForm
+from mediation.admin.operations import (
+    AccountError,
+    save_user,
+    set_active,
+    unit_choices,
+    unit_value,
+)
+from mediation.extensions import db
+from mediation.models import User
+from mediation.permissions import role_required
+
+
+@bp.route("/users")
+@role_required("admin")
+def users():
+    """All accounts, by role."""
+    rows = db.session.scalars(sa.select(User).order_by(User.role, User.username)).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_user():
+    """Create an account."""
+    return edit_form(None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required("admin")
+def edit_user(user_id: int):
+    """Change an account's name, role, unit, password or status."""
+    return edit_form(db.get_or_404(User, user_id))
+
+
+def edit_form(user: User | None):
+    """Show the user form and save it when valid."""
+    form = UserForm(obj=user)
+    form.unit.choices = unit_choices()
+    if user is not None and not form.is_submitted():
+        form.unit.data = unit_value(user)
+    if form.validate_on_submit():
+        try:
+            saved = save_user(user, form.data)
+        except AccountError as refusal:
+            form[refusal.field].errors.append(str(refusal))
+        else:
+            flash(_("已保存用户 %(name)s。", name=saved.username), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@role_required("admin")
+def toggle_active(user_id: int):
+    """Deactivate an account, or activate it again."""
+    user = db.get_or_404(User, user_id)
+    if user.id == current_user.id:
+        abort(400)
+    set_active(user, not user.active)
+    message = _("已启用 %(name)s。") if user.active else _("已停用 %(name)s。")
+    flash(message % {"name": user.username}, "success")
+    return redirect(url_for("admin.users"))

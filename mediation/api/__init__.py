@@ -1,0 +1,36 @@
+"""The JSON API (v1) at /api/v1, documented by flask-smorest at /api/v1/openapi.json."""
+
+from flask import g, request
+from flask_smorest import Blueprint
+
+from mediation.api.errors import api_error
+from mediation.auth.operations import user_for_token
+from mediation.extensions import api, csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1", description="调解通 JSON API")
+
+PUBLIC_ENDPOINTS = {"api.create_token"}
+
+
+@bp.before_request
+def require_bearer_token():
+    """Every call but token creation needs `Authorization: Bearer <token>`; cookies never count."""
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
+    user = user_for_token(secret.strip()) if scheme.lower() == "bearer" and secret else None
+    if user is None:
+        return api_error(401, "unauthorized", "缺少有效的访问令牌，或令牌已过期。")
+    # Flask-Login keeps the request's user in g._login_user; setting it here makes
+    # current_user the token's owner without touching the session cookie.
+    g._login_user = user
+    return None
+
+
+def init_api(app) -> None:
+    """Register the API blueprint; it takes bearer tokens, so CSRF does not apply."""
+    from mediation.api import regions, tokens  # noqa: F401
+
+    api.init_app(app)
+    csrf.exempt(bp)
+    api.register_blueprint(bp)

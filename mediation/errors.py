@@ -1,0 +1,80 @@
+"""Error pages in Chinese for the site, and JSON errors for the API."""
+
+import logging
+
+from flask import render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from mediation.api.errors import CODES, ApiAbort, api_error
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: "请求内容有误，请检查后重试。",
+    401: "请先登录。",
+    403: "您没有权限执行此操作。",
+    404: "页面不存在，或不在您的辖区内。",
+    405: "不支持此请求方法。",
+    409: "数据已被他人修改，请刷新后重试。",
+    422: "请求未通过校验。",
+    429: "尝试次数过多，请稍后再试。",
+    500: "系统出现错误，我们已记录，请稍后再试。",
+}
+
+
+def wants_json() -> bool:
+    """API paths answer in JSON; pages answer in HTML."""
+    return request.path.startswith("/api/")
+
+
+def validation_messages(error: HTTPException) -> dict | None:
+    """The field messages webargs attaches to a 422 when a request body does not validate."""
+    data = getattr(error, "data", None) or {}
+    return data.get("messages")
+
+
+def handle_http_exception(error: HTTPException):
+    """Render an HTTP error as JSON or as a page."""
+    status = error.code or 500
+    if wants_json():
+        fields = validation_messages(error)
+        if fields is not None:
+            first = next(iter(fields.values()), {})
+            return api_error(400, "invalid_input", f"请求字段有误：{flatten(fields)}", fields=first)
+        message = error.description if error.description and status in (400, 409, 422) else ""
+        return api_error(status, CODES.get(status), message or MESSAGES.get(status, error.name))
+    template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/generic.html"
+    message = MESSAGES.get(status, error.name)
+    return render_template(template, status=status, message=message), status
+
+
+def flatten(fields: dict) -> str:
+    """Field errors as one readable line: 'title: 必填；parties.0.name: 必填'."""
+    parts = []
+
+    def walk(prefix, value):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), inner)
+        elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            parts.append(f"{prefix}: {'，'.join(value)}")
+        else:
+            parts.append(f"{prefix}: {value}")
+
+    for location in fields.values():
+        walk("", location)
+    return "；".join(parts)
+
+
+def handle_unexpected(error: Exception):
+    """Log a bug with its request and answer calmly."""
+    log.exception("Unhandled error on %s %s", request.method, request.path)
+    return handle_http_exception(InternalServerError())
+
+
+def init_app(app) -> None:
+    """Register the handlers."""
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ApiAbort, lambda error: error.response())
+    if not app.testing:
+        app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,39 @@
+"""Extensions, created once here and bound to the app in create_app."""
+
+import sqlalchemy as sa
+from flask_babel import Babel
+from flask_bootstrap import Bootstrap5
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+
+# Stable constraint names, so that migrations behave the same on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+db = SQLAlchemy(metadata=sa.MetaData(naming_convention=NAMING_CONVENTION))
+migrate = Migrate(render_as_batch=True)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address)
+babel = Babel()
+bootstrap = Bootstrap5()
+
+
+class JsonErrorsApi(Api):
+    """flask-smorest, minus its app-wide JSON error handler: mediation.errors picks HTML or JSON."""
+
+    def _register_error_handlers(self):
+        """Leave error handling to mediation.errors."""
+
+
+api = JsonErrorsApi()

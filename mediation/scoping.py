@@ -1,0 +1,55 @@
+"""Jurisdiction: what part of the region tree a user may see. Every case query goes through here."""
+
+import sqlalchemy as sa
+
+from mediation.extensions import db
+from mediation.models import Region, User
+
+
+def region_roots(user: User) -> list[Region]:
+    """The top nodes of the user's jurisdiction: her unit's region, or her court's regions."""
+    if user.role == "judge":
+        return list(user.court.regions) if user.court else []
+    home = user.home_region
+    return [home] if home else []
+
+
+def region_clause(user: User):
+    """A SQL condition true for regions inside the user's jurisdiction."""
+    roots = region_roots(user)
+    if not roots:
+        return sa.false()
+    return sa.or_(*(Region.path.startswith(root.path, autoescape=True) for root in roots))
+
+
+def visible_region_ids(user: User):
+    """A subquery of the ids of every region the user may see."""
+    return sa.select(Region.id).where(region_clause(user)).scalar_subquery()
+
+
+def can_see_region(user: User, region: Region) -> bool:
+    """True when the region lies in the user's jurisdiction."""
+    return any(region.is_within(root) for root in region_roots(user))
+
+
+def region_by_code(user: User, code: str) -> Region | None:
+    """The region with this code if the user may see it; None otherwise (callers answer 404)."""
+    region = db.session.scalar(sa.select(Region).where(Region.code == code))
+    if region is None or not can_see_region(user, region):
+        return None
+    return region
+
+
+def region_tree(user: User) -> list[dict]:
+    """The visible tree as nested nodes {code, name, level, children}, loaded in one query."""
+    regions = db.session.scalars(
+        sa.select(Region).where(region_clause(user)).order_by(Region.path)
+    ).all()
+    nodes = {
+        r.id: {"code": r.code, "name": r.name, "level": r.level, "children": []} for r in regions
+    }
+    tops = []
+    for region in regions:
+        parent = nodes.get(region.parent_id)
+        (parent["children"] if parent else tops).append(nodes[region.id])
+    return tops

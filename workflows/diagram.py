@@ -1,0 +1,37 @@
+"""The state diagram, drawn by pytransitions from the same table as the machine."""
+
+from transitions import State as MachineState
+from transitions.extensions.diagrams import GraphMachine
+
+from workflows.states import INITIAL, STATES, TERMINAL_STATES
+from workflows.table import TRANSITIONS
+
+
+def _labelled(name: str, label: str) -> MachineState:
+    """A pytransitions state that the mermaid engine draws with its Chinese label."""
+    state = MachineState(name)
+    state.label = label
+    return state
+
+
+def mermaid() -> str:
+    """Return the Mermaid stateDiagram source of the case workflow."""
+    machine = GraphMachine(
+        model=None,
+        states=[_labelled(s.name, s.label) for s in STATES],
+        transitions=[
+            {"trigger": t.trigger, "source": list(t.sources), "dest": dest}
+            for t in TRANSITIONS
+            for dest in t.destinations
+        ],
+        initial=INITIAL,
+        auto_transitions=False,
+        graph_engine="mermaid",
+    )
+    # A graph drawn for no model, so that no state is styled as the current one.
+    source = machine.graph_cls(machine).get_graph().source
+    # pytransitions opens with a front-matter block holding a bare title, which is not valid
+    # mermaid YAML; the diagram itself starts at "stateDiagram".
+    diagram = source[source.index("stateDiagram") :]
+    ends = [f"  {name} --> [*]" for s in STATES if (name := s.name) in TERMINAL_STATES]
+    return "\n".join([diagram, *ends]) + "\n"

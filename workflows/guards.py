@@ -1,0 +1,253 @@
+"""The guards of DESIGN §2: what must be true before each trigger may fire."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from workflows.deadlines import TimeLimits, as_aware, confirmation_deadline, legal_date
+from workflows.errors import GuardRefused, UnknownTrigger
+from workflows.states import INITIAL, MEDIATION_STATES
+from workflows.table import (
+    AGREEMENT_FIELDS,
+    DECLINE_REASONS,
+    ESCALATE_REASONS,
+    EXCLUDED_MATTERS,
+    OTHER_ROUTES,
+    REJECT_GROUNDS_AFTER_ACCEPTANCE,
+    REJECT_GROUNDS_BEFORE_ACCEPTANCE,
+)
+
+__all__ = ["CaseFacts", "GuardRefused", "refusals"]
+
+
+@dataclass
+class CaseFacts:
+    """What the guards need to know about a case, built by the service layer from the database."""
+
+    status: str = INITIAL
+    came_from: str | None = None
+    has_applicant: bool = False
+    has_respondent: bool = False
+    mediator_assigned: bool = False
+    party_refused: bool = False
+    session_count: int = 0
+    agreement_missing: tuple[str, ...] = ()
+    signatures_missing: tuple[str, ...] = ()
+    effective_on: date | None = None
+    agreement_matter: str | None = None
+    court_chosen: bool = False
+    joint_application: bool = False
+    performance_recorded: bool = False
+    grid_deadline_at: datetime | None = None
+
+
+Guard = Callable[[CaseFacts, Mapping, datetime, TimeLimits], list[str]]
+
+
+def _text(payload: Mapping, key: str) -> str:
+    """Return the payload's text for key, stripped, or '' when absent or not text."""
+    value = payload.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _choices(codes: tuple[tuple[str, str], ...]) -> str:
+    """List the allowed codes with their labels for a message."""
+    return "、".join(f"{code}（{label}）" for code, label in codes)
+
+
+def _code_refusals(value: str, codes: tuple[tuple[str, str], ...], what: str) -> list[str]:
+    """Refuse a missing or unknown code, naming the allowed values."""
+    if not value:
+        return [f"请选择{what}，可选：{_choices(codes)}。"]
+    if value not in dict(codes):
+        return [f"{what}“{value}”无效，可选：{_choices(codes)}。"]
+    return []
+
+
+def _reason_refusals(payload: Mapping, what: str = "原因") -> list[str]:
+    """Refuse an empty free-text reason."""
+    return [] if _text(payload, "reason") else [f"请填写{what}。"]
+
+
+def _accept(facts, payload, now, limits):
+    """An applicant, a respondent and a mediator, and nobody refuses mediation."""
+    reasons = []
+    if not facts.has_applicant:
+        reasons.append("请先登记至少一名申请人。")
+    if not facts.has_respondent:
+        reasons.append("请先登记至少一名被申请人。")
+    if not (facts.mediator_assigned or _text(payload, "mediator")):
+        reasons.append("请指派一名人民调解员。")
+    if facts.party_refused:
+        reasons.append("当事人一方已明确拒绝调解，不得调解（人民调解法第十七条），请改为不予受理。")
+    return reasons
+
+
+def _decline(facts, payload, now, limits):
+    """A reason from the fixed list."""
+    return _code_refusals(_text(payload, "reason_code"), DECLINE_REASONS, "不予受理的理由")
+
+
+def _escalate(facts, payload, now, limits):
+    """A reason code from the fixed list and an explanation."""
+    reasons = _code_refusals(_text(payload, "reason_code"), ESCALATE_REASONS, "上报街道的理由")
+    return reasons + _reason_refusals(payload, "上报说明")
+
+
+def _auto_escalate(facts, payload, now, limits):
+    """The grid deadline has passed."""
+    if facts.grid_deadline_at is None:
+        return ["案件没有网格调处期限，不能自动上报。"]
+    if as_aware(now) < as_aware(facts.grid_deadline_at):
+        return [f"网格调处期限（{_moment(facts.grid_deadline_at)}）尚未届满，不能自动上报。"]
+    return []
+
+
+def _draft_agreement(facts, payload, now, limits):
+    """At least one session on record and every agreement field filled in."""
+    reasons = []
+    if facts.session_count < 1:
+        reasons.append("请先记录至少一次调解（调解记录）。")
+    if facts.agreement_missing:
+        labels = dict(AGREEMENT_FIELDS)
+        missing = "、".join(labels.get(name, name) for name in facts.agreement_missing)
+        reasons.append(f"调解协议尚未填写完整，请补充：{missing}。")
+    return reasons
+
+
+def _reopen(facts, payload, now, limits):
+    """A reason, and a known mediation stage to return to."""
+    reasons = _reason_refusals(payload, "退回重新调解的原因")
+    if facts.came_from not in MEDIATION_STATES:
+        reasons.append("无法确定协议拟定前的调解阶段（网格调处或街道联调），请联系管理员。")
+    return reasons
+
+
+def _make_effective(facts, payload, now, limits):
+    """Every party, the mediator and the committee seal have signed."""
+    if facts.signatures_missing:
+        return [f"尚缺签名或印章：{'、'.join(facts.signatures_missing)}。"]
+    return []
+
+
+def _request_confirmation(facts, payload, now, limits):
+    """A joint application, within the 30-day window, a confirmable matter, a chosen court."""
+    reasons = []
+    if not facts.joint_application:
+        reasons.append("请先登记全体当事人共同申请司法确认（人民调解法第三十三条）。")
+    if facts.effective_on is None:
+        reasons.append("协议尚无生效日期，不能申请司法确认。")
+    else:
+        last_day = confirmation_deadline(facts.effective_on, limits)
+        if legal_date(now) > last_day:
+            reasons.append(
+                f"已超过司法确认申请期限（协议生效之日起{limits.confirmation_days}日，"
+                f"至{_day(last_day)}止），不能再申请司法确认。"
+            )
+    matter = dict(EXCLUDED_MATTERS).get(facts.agreement_matter or "")
+    if matter:
+        reasons.append(f"协议内容涉及{matter}，人民法院不予确认，不能申请司法确认。")
+    if not facts.court_chosen:
+        reasons.append("请选择受理司法确认申请的人民法院。")
+    return reasons
+
+
+def _accept_application(facts, payload, now, limits):
+    """The court case number."""
+    if _text(payload, "court_case_number"):
+        return []
+    return ["请填写法院案号，如“（2026）×民特×号”。"]
+
+
+def _confirm(facts, payload, now, limits):
+    """The ruling text."""
+    return [] if _text(payload, "ruling_text") else ["请填写裁定书内容。"]
+
+
+def _reject_confirmation(facts, payload, now, limits):
+    """A 不予受理 ground before acceptance, a 驳回 ground after it."""
+    if facts.status == "confirmation_accepted":
+        return _code_refusals(_text(payload, "ground"), REJECT_GROUNDS_AFTER_ACCEPTANCE, "驳回理由")
+    return _code_refusals(
+        _text(payload, "ground"), REJECT_GROUNDS_BEFORE_ACCEPTANCE, "不予受理理由"
+    )
+
+
+def _withdraw_confirmation(facts, payload, now, limits):
+    """The parties' withdrawal, recorded as a reason."""
+    return _reason_refusals(payload, "当事人撤回司法确认申请的情况")
+
+
+def _remediate(facts, payload, now, limits):
+    """A reason."""
+    return _reason_refusals(payload, "重新调解的原因")
+
+
+def _terminate(facts, payload, now, limits):
+    """A reason, and the other routes the parties were told of (人民调解法 Art 26)."""
+    reasons = _reason_refusals(payload, "终止调解的原因")
+    told = payload.get("routes_told") or ()
+    told = [told] if isinstance(told, str) else list(told)
+    allowed = dict(OTHER_ROUTES)
+    if not told:
+        reasons.append(
+            f"请告知当事人可以通过其他途径维护权利（人民调解法第二十六条），"
+            f"并勾选已告知的途径，可选：{_choices(OTHER_ROUTES)}。"
+        )
+    elif unknown := [route for route in told if route not in allowed]:
+        named = "、".join(map(str, unknown))
+        reasons.append(f"告知途径“{named}”无效，可选：{_choices(OTHER_ROUTES)}。")
+    return reasons
+
+
+def _withdraw(facts, payload, now, limits):
+    """The applicant's withdrawal, recorded as a reason."""
+    return _reason_refusals(payload, "申请人撤回的情况")
+
+
+def _close(facts, payload, now, limits):
+    """Performance recorded at a follow-up visit."""
+    if facts.performance_recorded:
+        return []
+    return ["请先在回访中登记协议履行情况。"]
+
+
+def _day(day: date) -> str:
+    """Format a date the Chinese way."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _moment(moment: datetime) -> str:
+    """Format a deadline moment as its date in China."""
+    return _day(legal_date(moment))
+
+
+_GUARDS: dict[str, Guard] = {
+    "accept": _accept,
+    "decline": _decline,
+    "escalate": _escalate,
+    "auto_escalate": _auto_escalate,
+    "draft_agreement": _draft_agreement,
+    "reopen": _reopen,
+    "make_effective": _make_effective,
+    "request_confirmation": _request_confirmation,
+    "accept_application": _accept_application,
+    "confirm": _confirm,
+    "reject_confirmation": _reject_confirmation,
+    "withdraw_confirmation": _withdraw_confirmation,
+    "remediate": _remediate,
+    "terminate": _terminate,
+    "withdraw": _withdraw,
+    "close": _close,
+}
+
+
+def refusals(
+    trigger: str, facts: CaseFacts, payload: Mapping, now: datetime, limits: TimeLimits
+) -> list[str]:
+    """Return why trigger may not fire on facts with payload at now; empty means allowed."""
+    try:
+        guard = _GUARDS[trigger]
+    except KeyError:
+        raise UnknownTrigger(f"未知的操作：{trigger}。") from None
+    return guard(facts, payload, now, limits)
