@@ -1,20 +1,57 @@
-"""Click commands: `flask seed-demo` (and, as the app grows, sla and audit commands)."""
+"""Click commands: `flask seed-demo`, `flask sla sweep`, `flask audit verify`."""
+
+import sys
 
 import click
+from flask.cli import AppGroup
 
 from mediation.extensions import db
 
+sla = AppGroup("sla", help="Deadlines: escalate and flag overdue cases.")
+audit = AppGroup("audit", help="The hash-chained audit log.")
+
 
 @click.command("seed-demo")
-def seed_demo_command():
-    """Load the demo city and demo users; running it again changes nothing."""
-    from mediation.demo import seed_demo
+@click.option("--if-empty", is_flag=True, help="Only seed a database that has no users yet.")
+@click.option("--cases/--no-cases", default=True, help="Also create demo cases (the default).")
+def seed_demo_command(if_empty: bool, cases: bool):
+    """Load the demo city, users and cases; running it again changes nothing."""
+    from mediation.demo import has_users, seed_demo
 
-    created = seed_demo()
+    if if_empty and has_users():
+        click.echo("数据库已有用户，跳过演示数据。")
+        return
+    created = seed_demo(with_cases=cases)
     db.session.commit()
     click.echo(f"演示数据已就绪（新建 {created} 条记录）。")
+
+
+@sla.command("sweep")
+def sla_sweep_command():
+    """Escalate grid cases past their deadline and flag overdue ones."""
+    from mediation.cases.sla import sweep
+
+    result = sweep()
+    click.echo(
+        f"自动上报 {result.escalated} 件，跳过 {result.skipped} 件（已被处理），"
+        f"标记超期 {result.flagged} 件，解除超期 {result.cleared} 件。"
+    )
+
+
+@audit.command("verify")
+def audit_verify_command():
+    """Walk every case's hash chain; exit 1 naming the first broken event."""
+    from mediation.audit import verify_all
+
+    for problem in verify_all():
+        where = f"事件 #{problem.event_id}（序号 {problem.seq}）" if problem.event_id else "链头"
+        click.echo(f"审计链断裂：案件 {problem.case_id} 的{where}：{problem.problem}", err=True)
+        sys.exit(1)
+    click.echo("审计链完整。")
 
 
 def init_app(app) -> None:
     """Register the commands."""
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(sla)
+    app.cli.add_command(audit)

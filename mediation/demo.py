@@ -121,11 +121,20 @@ def seed_users(seeder: Seeder) -> None:
         seeder.created += 1
 
 
-def seed_demo() -> int:
+def has_users() -> bool:
+    """True once any account exists (the database is in use)."""
+    return db.session.scalar(sa.select(sa.func.count(User.id))) > 0
+
+
+def seed_demo(with_cases: bool = False) -> int:
     """Create whatever part of the demo data is missing; returns how many rows it added."""
     seeder = Seeder()
     seed_regions(seeder)
     seed_courts(seeder)
     seed_users(seeder)
-    db.session.flush()
+    db.session.commit()
+    if with_cases:
+        from mediation.demo_cases import seed_cases
+
+        seeder.created += seed_cases()
     return seeder.created

@@ -41,7 +41,7 @@ def _compact(value: str | None) -> str:
     return "".join(unicodedata.normalize("NFKC", value or "").split())
 
 
-def _id_check_char(first17: str) -> str:
+def id_check_char(first17: str) -> str:
     """Compute the ISO 7064 MOD 11-2 check character for the first 17 digits of an ID number."""
     total = sum(int(digit) * weight for digit, weight in zip(first17, _ID_WEIGHTS, strict=True))
     return _ID_CHECK_CHARS[total % 11]
@@ -64,7 +64,7 @@ def id_number_problem(value: str, sex: str | None = None, today: date | None = N
     if not _ID_SHAPE.fullmatch(number):
         return "身份证号码的前17位应为数字，最后一位为数字或X，请核对。"
     # The check digit comes first: it catches any single mistyped digit wherever it is.
-    if _id_check_char(number[:17]) != number[17]:
+    if id_check_char(number[:17]) != number[17]:
         return "身份证号码校验位不正确，请逐位核对号码，尤其是最后一位。"
     if number[:2] not in _PROVINCE_CODES:
         return f"身份证号码前两位 {number[:2]} 不是有效的省级地区代码，请核对。"

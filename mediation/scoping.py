@@ -53,3 +53,17 @@ def region_tree(user: User) -> list[dict]:
         parent = nodes.get(region.parent_id)
         (parent["children"] if parent else tops).append(nodes[region.id])
     return tops
+
+
+def case_clause(user: User):
+    """A SQL condition true for the cases the user may see (a judge: those sent to her court)."""
+    from mediation.models import Case
+
+    if user.role == "judge":
+        return Case.court_id == user.court_id if user.court_id else sa.false()
+    return Case.grid_id.in_(visible_region_ids(user))
+
+
+def scope_cases(stmt, user: User):
+    """Restrict a select of cases to the user's jurisdiction."""
+    return stmt.where(case_clause(user))

@@ -80,7 +80,7 @@ def app():
     yield app
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def clean_state(app):
     """Each test starts with the demo city and users, a fresh throttle and an app context."""
     with app.app_context():

@@ -3,7 +3,7 @@
 from transitions import State as MachineState
 from transitions.extensions.diagrams import GraphMachine
 
-from workflows.states import INITIAL, STATES, TERMINAL_STATES
+from workflows.states import INITIAL, STATES
 from workflows.table import TRANSITIONS
 
 
@@ -33,5 +33,5 @@ def mermaid() -> str:
     # pytransitions opens with a front-matter block holding a bare title, which is not valid
     # mermaid YAML; the diagram itself starts at "stateDiagram".
     diagram = source[source.index("stateDiagram") :]
-    ends = [f"  {name} --> [*]" for s in STATES if (name := s.name) in TERMINAL_STATES]
+    ends = [f"  {s.name} --> [*]" for s in STATES if s.terminal]
     return "\n".join([diagram, *ends]) + "\n"

@@ -41,7 +41,7 @@ class CaseFacts:
     grid_deadline_at: datetime | None = None
 
 
-Guard = Callable[[CaseFacts, Mapping, datetime, TimeLimits], list[str]]
+_Guard = Callable[[CaseFacts, Mapping, datetime, TimeLimits], list[str]]
 
 
 def _text(payload: Mapping, key: str) -> str:
@@ -64,7 +64,7 @@ def _code_refusals(value: str, codes: tuple[tuple[str, str], ...], what: str) ->
     return []
 
 
-def _reason_refusals(payload: Mapping, what: str = "原因") -> list[str]:
+def _reason_refusals(payload: Mapping, what: str) -> list[str]:
     """Refuse an empty free-text reason."""
     return [] if _text(payload, "reason") else [f"请填写{what}。"]
 
@@ -222,7 +222,7 @@ def _moment(moment: datetime) -> str:
     return _day(legal_date(moment))
 
 
-_GUARDS: dict[str, Guard] = {
+_GUARDS: dict[str, _Guard] = {
     "accept": _accept,
     "decline": _decline,
     "escalate": _escalate,

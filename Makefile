@@ -1,0 +1,69 @@
+# 调解通: `make run` serves the app with demo data; `make test` runs the whole suite.
+# Both install whatever is missing first: a virtualenv, the pinned requirements and the
+# Debian packages WeasyPrint (and the browser test) need.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.requirements-installed
+export FLASK_APP := wsgi.py
+
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
+BROWSER_PACKAGES := chromium
+
+.PHONY: run test install system-packages browser-packages lint
+
+run: install system-packages
+	APP_ENV=development $(BIN)/flask db upgrade
+	APP_ENV=development $(BIN)/flask seed-demo --if-empty
+	@echo ""
+	@echo "调解通 is running at http://127.0.0.1:5000"
+	@echo "Demo logins (password Demo@2026): grid_demo mediator_demo street_demo judge_demo admin_demo mediator_other"
+	@echo ""
+	APP_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: install system-packages browser-packages
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL: $$TEST_DATABASE_URL"; \
+		$(BIN)/python -m pytest; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+install: $(STAMP)
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "调解通 needs Python 3.11 or newer; set PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+system-packages:
+	@$(MAKE) --no-print-directory apt-packages PACKAGES="$(SYSTEM_PACKAGES)"
+
+browser-packages:
+	@$(MAKE) --no-print-directory apt-packages PACKAGES="$(BROWSER_PACKAGES)"
+
+# Installs the Debian packages in PACKAGES that are missing (as root), or says how to.
+apt-packages:
+	@missing=""; for p in $(PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "Installing system packages:$$missing"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+		else \
+			echo "Missing system packages:$$missing"; \
+			echo "Run this, then try again:  sudo apt-get update && sudo apt-get install -y$$missing"; \
+			exit 1; \
+		fi; \
+	fi

@@ -1,0 +1,74 @@
+"""The SLA sweep: escalate grid cases past their deadline and flag every overdue case.
+
+Safe to run twice and concurrently: each escalation is a normal transition with the version
+the sweeper read, so of two sweepers racing for one case exactly one wins and the other's
+Conflict is counted and skipped; flagging is one idempotent UPDATE.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from mediation.cases.operations import apply_transition
+from mediation.extensions import db
+from mediation.models import Case
+from mediation.models.types import utcnow
+from mediation.operation_errors import Conflict, Refused
+from workflows import TERMINAL_STATES
+
+BATCH = 200
+
+
+@dataclass
+class SweepResult:
+    """What one sweep did."""
+
+    escalated: int = 0
+    skipped: int = 0
+    flagged: int = 0
+    cleared: int = 0
+
+
+def overdue_grid_cases(now: datetime, after_id: int) -> list[tuple[int, int]]:
+    """(id, version) of the next batch of grid cases whose grid deadline has passed."""
+    rows = db.session.execute(
+        sa.select(Case.id, Case.version)
+        .where(
+            Case.status == "grid_mediation",
+            Case.grid_deadline_at <= now,
+            Case.id > after_id,
+        )
+        .order_by(Case.id)
+        .limit(BATCH)
+    )
+    return [tuple(row) for row in rows]
+
+
+def sweep(now: datetime | None = None) -> SweepResult:
+    """Fire auto_escalate on overdue grid cases, then set the overdue flags."""
+    now = now or utcnow()
+    result = SweepResult()
+    last_id = 0
+    while batch := overdue_grid_cases(now, last_id):
+        for case_id, version in batch:
+            try:
+                apply_transition(None, case_id, "auto_escalate", version, {}, now=now)
+                result.escalated += 1
+            except (Conflict, Refused):
+                result.skipped += 1
+        last_id = batch[-1][0]
+        db.session.expunge_all()
+    open_cases = Case.status.not_in(TERMINAL_STATES)
+    result.flagged = db.session.execute(
+        sa.update(Case)
+        .where(open_cases, Case.overdue.is_(False), Case.deadline_at < now)
+        .values(overdue=True)
+    ).rowcount
+    result.cleared = db.session.execute(
+        sa.update(Case)
+        .where(Case.overdue.is_(True), sa.or_(Case.deadline_at.is_(None), Case.deadline_at >= now))
+        .values(overdue=False)
+    ).rowcount
+    db.session.commit()
+    return result

@@ -1,0 +1,293 @@
+"""The case and what hangs off it: parties, mediation sessions, follow-up visits, the agreement."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from mediation.extensions import db
+from mediation.models.regions import Committee, Court, Region
+from mediation.models.types import UTCDateTime, utcnow
+from mediation.models.users import User
+from workflows import CATEGORIES, SOURCES, STATE_BY_NAME, TERMINAL_STATES
+
+CATEGORY_LABELS = dict(CATEGORIES)
+SOURCE_LABELS = dict(SOURCES)
+PARTY_ROLES = (("applicant", "申请人"), ("respondent", "被申请人"), ("third_party", "第三人"))
+PARTY_KINDS = (("person", "自然人"), ("organization", "法人或其他组织"))
+SEXES = (("male", "男"), ("female", "女"))
+SATISFACTION = (("satisfied", "满意"), ("basically", "基本满意"), ("unsatisfied", "不满意"))
+SESSION_OUTCOMES = (
+    ("continuing", "继续调解"),
+    ("agreed", "达成一致"),
+    ("failed", "未达成一致"),
+)
+
+
+class CaseCounter(db.Model):
+    """The last serial given out per committee and year, for case numbers."""
+
+    __tablename__ = "case_counters"
+
+    committee_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("committees.id"), primary_key=True
+    )
+    year: so.Mapped[int] = so.mapped_column(primary_key=True)
+    last: so.Mapped[int] = so.mapped_column(default=0)
+
+
+class Case(db.Model):
+    """One dispute, with one identity for its whole life whatever level handles it."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        sa.UniqueConstraint("committee_id", "year", "serial", name="uq_cases_committee_serial"),
+        sa.Index("ix_cases_grid_status", "grid_id", "status"),
+        sa.Index("ix_cases_status_deadline", "status", "deadline_at"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    number: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
+    year: so.Mapped[int]
+    serial: so.Mapped[int]
+    committee_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("committees.id"), index=True)
+    grid_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("regions.id"))
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    category: so.Mapped[str] = so.mapped_column(sa.String(32), index=True)
+    source: so.Mapped[str] = so.mapped_column(sa.String(32))
+    description: so.Mapped[str] = so.mapped_column(sa.Text)
+    amount: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(14, 2))
+    status: so.Mapped[str] = so.mapped_column(sa.String(32), index=True, default="intake")
+    version: so.Mapped[int] = so.mapped_column(default=1)
+    came_from: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    mediator_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    accepted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    escalated_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    grid_deadline_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    mediation_deadline_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # The deadline of the stage the case is in now (grid, whole mediation, court …).
+    deadline_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    overdue: so.Mapped[bool] = so.mapped_column(default=False, index=True)
+    effective_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
+    concluded_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    court_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("courts.id"), index=True)
+    court_case_number: so.Mapped[str | None] = so.mapped_column(sa.String(80))
+    ruling_text: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    rejection_ground: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    decline_reason: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    # Hash of the newest audit event of this case: the head of its chain.
+    audit_head: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+
+    committee: so.Mapped[Committee] = so.relationship()
+    grid: so.Mapped[Region] = so.relationship()
+    mediator: so.Mapped[User | None] = so.relationship(foreign_keys=[mediator_id])
+    created_by: so.Mapped[User | None] = so.relationship(foreign_keys=[created_by_id])
+    court: so.Mapped[Court | None] = so.relationship()
+    parties: so.Mapped[list["Party"]] = so.relationship(
+        back_populates="case", order_by="Party.id", cascade="all, delete-orphan"
+    )
+    sessions: so.Mapped[list["MediationSession"]] = so.relationship(
+        back_populates="case", order_by="MediationSession.held_at"
+    )
+    visits: so.Mapped[list["FollowUpVisit"]] = so.relationship(
+        back_populates="case", order_by="FollowUpVisit.visited_at"
+    )
+    agreement: so.Mapped["Agreement | None"] = so.relationship(back_populates="case")
+
+    @property
+    def state(self):
+        """The workflows.State of the case's status."""
+        return STATE_BY_NAME[self.status]
+
+    @property
+    def is_terminal(self) -> bool:
+        """True when the case has ended."""
+        return self.status in TERMINAL_STATES
+
+    @property
+    def category_label(self) -> str:
+        """The category in Chinese."""
+        return CATEGORY_LABELS.get(self.category, self.category)
+
+    @property
+    def source_label(self) -> str:
+        """The source in Chinese."""
+        return SOURCE_LABELS.get(self.source, self.source)
+
+    def __repr__(self) -> str:
+        return f"<Case {self.number} {self.status} v{self.version}>"
+
+
+class Party(db.Model):
+    """An applicant, respondent or third party: a person or an organisation."""
+
+    __tablename__ = "parties"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
+    role: so.Mapped[str] = so.mapped_column(sa.String(16))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(16), default="person")
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    sex: so.Mapped[str | None] = so.mapped_column(sa.String(8))
+    ethnicity: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    id_number: so.Mapped[str | None] = so.mapped_column(sa.String(18))
+    phone: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    address: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    occupation: so.Mapped[str | None] = so.mapped_column(sa.String(80))
+    legal_representative: so.Mapped[str | None] = so.mapped_column(sa.String(80))
+    agent: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    refuses_mediation: so.Mapped[bool] = so.mapped_column(default=False)
+
+    case: so.Mapped[Case] = so.relationship(back_populates="parties")
+
+    @property
+    def role_label(self) -> str:
+        """申请人 / 被申请人 / 第三人."""
+        return dict(PARTY_ROLES)[self.role]
+
+    @property
+    def sex_label(self) -> str:
+        """男 / 女 / empty."""
+        return dict(SEXES).get(self.sex or "", "")
+
+
+class MediationSession(db.Model):
+    """调解记录: one sitting, who was there, what each side said and how it ended."""
+
+    __tablename__ = "mediation_sessions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
+    held_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    location: so.Mapped[str] = so.mapped_column(sa.String(200))
+    mediators: so.Mapped[str] = so.mapped_column(sa.String(200))
+    attendees: so.Mapped[str] = so.mapped_column(sa.Text)
+    summary: so.Mapped[str] = so.mapped_column(sa.Text)
+    outcome: so.Mapped[str] = so.mapped_column(sa.String(16))
+    recorded_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    case: so.Mapped[Case] = so.relationship(back_populates="sessions")
+    recorded_by: so.Mapped[User] = so.relationship()
+
+    @property
+    def outcome_label(self) -> str:
+        """The outcome in Chinese."""
+        return dict(SESSION_OUTCOMES).get(self.outcome, self.outcome)
+
+
+class FollowUpVisit(db.Model):
+    """回访记录: whether the agreement was performed, satisfaction, remaining risk."""
+
+    __tablename__ = "follow_up_visits"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
+    visited_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    performed: so.Mapped[bool]
+    satisfaction: so.Mapped[str] = so.mapped_column(sa.String(16))
+    remaining_risk: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    notes: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    visitor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    case: so.Mapped[Case] = so.relationship(back_populates="visits")
+    visitor: so.Mapped[User] = so.relationship()
+
+    @property
+    def satisfaction_label(self) -> str:
+        """The satisfaction in Chinese."""
+        return dict(SATISFACTION).get(self.satisfaction, self.satisfaction)
+
+
+class Agreement(db.Model):
+    """The drafted 调解协议书: facts, numbered terms and how they are to be performed."""
+
+    __tablename__ = "agreements"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id"), unique=True)
+    facts: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    terms: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    performance_method: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    performance_place: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    performance_deadline: so.Mapped[date | None] = so.mapped_column(sa.Date)
+    amount: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(14, 2))
+    matter: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    drafted_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    case: so.Mapped[Case] = so.relationship(back_populates="agreement")
+    signatures: so.Mapped[list["Signature"]] = so.relationship(
+        back_populates="agreement", order_by="Signature.id"
+    )
+
+    def required_signers(self) -> dict[str, str]:
+        """Who must sign before the agreement takes effect: signer code → label."""
+        signers = {f"party:{p.id}": f"{p.role_label}{p.name}" for p in self.case.parties}
+        signers["mediator"] = "调解员"
+        signers["seal"] = "调委会印章"
+        return signers
+
+    def signers_missing(self) -> tuple[str, ...]:
+        """Labels of the required signers without a valid signature."""
+        signed = {s.signer for s in self.signatures if s.voided_at is None}
+        return tuple(label for code, label in self.required_signers().items() if code not in signed)
+
+    def missing(self) -> tuple[str, ...]:
+        """Names of the required fields still empty (the amount is optional)."""
+        required = {
+            "facts": self.facts,
+            "terms": [t for t in (self.terms or []) if str(t).strip()],
+            "performance_method": self.performance_method,
+            "performance_place": self.performance_place,
+            "performance_deadline": self.performance_deadline,
+        }
+        return tuple(name for name, value in required.items() if not value)
+
+
+class Signature(db.Model):
+    """A party's or the mediator's signature, or the committee seal, on an agreement draft."""
+
+    __tablename__ = "signatures"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    agreement_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("agreements.id"), index=True)
+    signer: so.Mapped[str] = so.mapped_column(sa.String(32))
+    method: so.Mapped[str] = so.mapped_column(sa.String(16))
+    typed_name: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    image: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    signed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    recorded_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    # Set when the draft is reopened: its signatures no longer count.
+    voided_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    agreement: so.Mapped[Agreement] = so.relationship(back_populates="signatures")
+    recorded_by: so.Mapped[User] = so.relationship()
+
+
+class AuditEvent(db.Model):
+    """One entry of a case's append-only, hash-chained log."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (sa.UniqueConstraint("case_id", "seq", name="uq_audit_events_case_seq"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id"))
+    seq: so.Mapped[int]
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    actor_role: so.Mapped[str] = so.mapped_column(sa.String(32))
+    action: so.Mapped[str] = so.mapped_column(sa.String(40))
+    from_state: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    to_state: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    payload: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
+    payload_hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+    prev_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+
+    actor: so.Mapped[User | None] = so.relationship()
