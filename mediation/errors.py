@@ -6,6 +6,7 @@ from flask import render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from mediation.api.errors import CODES, ApiAbort, api_error
+from mediation.operation_errors import OperationError, Refused
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,19 @@ def flatten(fields: dict) -> str:
     return "；".join(parts)
 
 
+def handle_operation_error(error: OperationError):
+    """A refusal from an operation that a view did not handle itself."""
+    if wants_json():
+        extra = {"fields": error.fields} if error.fields else {}
+        if isinstance(error, Refused):
+            extra["reasons"] = error.reasons
+        return api_error(error.status, error.code, error.message, **extra)
+    template = (
+        f"errors/{error.status}.html" if error.status in (403, 404) else "errors/generic.html"
+    )
+    return render_template(template, status=error.status, message=error.message), error.status
+
+
 def handle_unexpected(error: Exception):
     """Log a bug with its request and answer calmly."""
     log.exception("Unhandled error on %s %s", request.method, request.path)
@@ -76,5 +90,6 @@ def init_app(app) -> None:
     """Register the handlers."""
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ApiAbort, lambda error: error.response())
+    app.register_error_handler(OperationError, handle_operation_error)
     if not app.testing:
         app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,156 @@
+"""Reading cases: the filtered, paginated list and each role's work queue, always scoped."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from mediation.extensions import db
+from mediation.models import Case, Party, Region, User
+from mediation.models.types import utcnow
+from mediation.operation_errors import InvalidInput
+from mediation.scoping import case_clause, region_by_code
+from workflows import CATEGORIES, STATE_BY_NAME, TERMINAL_STATES, TRANSITIONS
+
+MAX_PER_PAGE = 100
+
+
+@dataclass
+class CaseFilters:
+    """What the list may be narrowed by (all optional)."""
+
+    status: str | None = None
+    category: str | None = None
+    region: str | None = None
+    overdue: bool | None = None
+    q: str | None = None
+
+
+@dataclass
+class CasePage:
+    """One page of a case list."""
+
+    items: list[Case]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least one)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def parse_filters(args) -> tuple[CaseFilters, int, int]:
+    """Read filters and paging from query arguments; InvalidInput names a bad one."""
+    errors = {}
+    status = args.get("status") or None
+    if status and status not in STATE_BY_NAME:
+        errors["status"] = f"未知的状态：{status}。"
+    category = args.get("category") or None
+    if category and category not in dict(CATEGORIES):
+        errors["category"] = f"未知的纠纷类型：{category}。"
+    overdue_raw = (args.get("overdue") or "").lower()
+    if overdue_raw not in ("", "true", "false", "1", "0", "yes", "no"):
+        errors["overdue"] = "overdue 只能是 true 或 false。"
+    overdue = {"": None, "true": True, "1": True, "yes": True}.get(overdue_raw, False)
+    page = positive_int(args.get("page"), 1, "page", errors)
+    per_page = positive_int(args.get("per_page"), 20, "per_page", errors)
+    if per_page > MAX_PER_PAGE:
+        errors["per_page"] = f"每页最多 {MAX_PER_PAGE} 条。"
+    q = (args.get("q") or "").strip()[:100] or None
+    if errors:
+        raise InvalidInput("筛选条件有误：" + "；".join(errors.values()), errors)
+    region = (args.get("region") or "").strip() or None
+    return CaseFilters(status, category, region, overdue, q), page, per_page
+
+
+def positive_int(raw, default: int, name: str, errors: dict) -> int:
+    """A whole number of at least 1, or default when absent."""
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = 0
+    if value < 1:
+        errors[name] = f"{name} 应为正整数。"
+        return default
+    return value
+
+
+def filtered(user: User, filters: CaseFilters):
+    """The select of the user's cases matching the filters (unordered)."""
+    stmt = sa.select(Case).where(case_clause(user))
+    if filters.status:
+        stmt = stmt.where(Case.status == filters.status)
+    if filters.category:
+        stmt = stmt.where(Case.category == filters.category)
+    if filters.region:
+        region = region_by_code(user, filters.region)
+        if region is None:
+            return stmt.where(sa.false())
+        below = sa.select(Region.id).where(Region.path.startswith(region.path, autoescape=True))
+        stmt = stmt.where(Case.grid_id.in_(below))
+    if filters.overdue is not None:
+        stmt = stmt.where(Case.overdue.is_(filters.overdue))
+    if filters.q:
+        like = f"%{filters.q}%"
+        party_match = sa.select(Party.id).where(Party.case_id == Case.id, Party.name.like(like))
+        stmt = stmt.where(
+            sa.or_(Case.number.like(like), Case.title.like(like), party_match.exists())
+        )
+    return stmt
+
+
+def list_cases(user: User, filters: CaseFilters, page: int = 1, per_page: int = 20) -> CasePage:
+    """One page of the user's cases, newest first, with parties, grid and mediator loaded."""
+    stmt = filtered(user, filters)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    items = db.session.scalars(
+        stmt.options(
+            so.selectinload(Case.parties),
+            so.joinedload(Case.grid),
+            so.joinedload(Case.mediator),
+        )
+        .order_by(Case.created_at.desc(), Case.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return CasePage(list(items), total, page, per_page)
+
+
+def actionable_states(role: str) -> list[str]:
+    """The states in which this role has a trigger to fire."""
+    return sorted({s for t in TRANSITIONS if role in t.roles for s in t.sources})
+
+
+def my_work(user: User, limit: int = 50) -> list[Case]:
+    """The open cases waiting for this user's role, soonest deadline first."""
+    states = [s for s in actionable_states(user.role) if s not in TERMINAL_STATES]
+    if not states:
+        return []
+    stmt = (
+        sa.select(Case)
+        .where(case_clause(user), Case.status.in_(states))
+        .options(so.joinedload(Case.grid), so.joinedload(Case.mediator))
+        .order_by(Case.deadline_at.is_(None), Case.deadline_at, Case.id)
+        .limit(limit)
+    )
+    if user.role == "mediator":
+        mine_or_unassigned = sa.or_(Case.mediator_id == user.id, Case.mediator_id.is_(None))
+        stmt = stmt.where(mine_or_unassigned)
+    return list(db.session.scalars(stmt).unique())
+
+
+def overview(user: User) -> dict:
+    """Counts for a dashboard: open, overdue, concluded this month, by status."""
+    by_status = dict(
+        db.session.execute(
+            sa.select(Case.status, sa.func.count()).where(case_clause(user)).group_by(Case.status)
+        ).all()
+    )
+    overdue = db.session.scalar(
+        sa.select(sa.func.count()).where(case_clause(user), Case.overdue.is_(True))
+    )
+    return {"by_status": by_status, "overdue": overdue, "as_of": utcnow()}
