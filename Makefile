@@ -11,7 +11,7 @@ export FLASK_APP := wsgi.py
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
 BROWSER_PACKAGES := chromium
 
-.PHONY: run test install system-packages browser-packages lint
+.PHONY: run test install system-packages browser-packages lint translations apt-packages
 
 run: install system-packages
 	APP_ENV=development $(BIN)/flask db upgrade
@@ -67,3 +67,9 @@ apt-packages:
 			exit 1; \
 		fi; \
 	fi
+
+# Re-extract the interface strings and update the English catalogue, then compile it.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o mediation/translations/messages.pot .
+	$(BIN)/pybabel update -i mediation/translations/messages.pot -d mediation/translations
+	$(BIN)/pybabel compile -d mediation/translations

@@ -123,8 +123,6 @@ def case_facts(case: Case, payload: dict) -> CaseFacts:
         draft = draft_agreement_from(payload, case.agreement)
         agreement_missing, matter = draft.missing(), draft.matter
     party_ids = {p.id for p in case.parties}
-    consents = payload.get("consents")
-    consenting = {c.get("party_id") if isinstance(c, dict) else c for c in consents or ()}
     return CaseFacts(
         status=case.status,
         came_from=case.came_from,
@@ -139,10 +137,18 @@ def case_facts(case: Case, payload: dict) -> CaseFacts:
         agreement_matter=matter,
         court_chosen=bool(payload.get("court")),
         joint_application=payload.get("joint_application") is True
-        or (bool(party_ids) and party_ids <= consenting),
+        or (bool(party_ids) and party_ids <= consenting_parties(payload.get("consents"))),
         performance_recorded=any(v.performed is not None for v in case.visits),
         grid_deadline_at=case.grid_deadline_at,
     )
+
+
+def consenting_parties(consents) -> set[int]:
+    """Party ids from a consents list: [{"party_id": 3, "method": …}] or [3, 4]."""
+    if not isinstance(consents, list):
+        return set()
+    ids = (c.get("party_id") if isinstance(c, dict) else c for c in consents)
+    return {i for i in ids if isinstance(i, int) and not isinstance(i, bool)}
 
 
 # ---------------------------------------------------------------------------- the chain
