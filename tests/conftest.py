@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from werkzeug.datastructures import MultiDict
 
 from config import TestConfig
 from mediation import create_app
@@ -22,22 +23,32 @@ CSRF_INPUT = re.compile(
 
 
 class CsrfClient(FlaskClient):
-    """A test client that sends the CSRF token with every form post, as a browser would."""
+    """A test client that behaves like a browser: CSRF tokens on form posts, and each request
+    in an app context of its own (so nothing in flask.g leaks from one request to the next)."""
 
     token: str | None = None
 
     def fetch_token(self) -> str:
-        """Read a CSRF token from the login page (it is tied to this client's session)."""
-        page = self.get("/login").get_data(as_text=True)
+        """Read a CSRF token from a page (it is tied to this client's session)."""
+        page = self.get("/login", follow_redirects=True).get_data(as_text=True)
         match = CSRF_INPUT.search(page)
-        assert match, "no CSRF token on /login"
+        assert match, "no CSRF token on /login or the page it redirects to"
         return match.group(1) or match.group(2)
+
+    def open(self, *args, **kwargs):
+        """Run the request in a fresh app context; then let the test's session see its commits."""
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
 
     def post(self, *args, csrf: bool = True, **kwargs):
         """POST, adding csrf_token to form data unless csrf=False or the body is JSON."""
         if csrf and "json" not in kwargs:
-            data = dict(kwargs.pop("data", None) or {})
-            data.setdefault("csrf_token", self.token or self.fetch_token())
+            data = kwargs.pop("data", None)
+            data = MultiDict(data) if data is not None else MultiDict()
+            if "csrf_token" not in data:
+                data["csrf_token"] = self.token or self.fetch_token()
             kwargs["data"] = data
         return super().post(*args, **kwargs)
 

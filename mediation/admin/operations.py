@@ -64,8 +64,13 @@ def unit_hint(role: str) -> str:
     }[role]
 
 
-def save_user(user: User | None, data: dict) -> User:
+def save_user(user: User | None, data: dict, editor: User) -> User:
     """Create or update a user from form data; raises AccountError with a reason."""
+    if user is not None and user.id == editor.id:
+        if not data.get("active"):
+            raise AccountError(_("不能停用自己的账号。"), "active")
+        if data["role"] != user.role:
+            raise AccountError(_("不能修改自己的角色。"), "role")
     username = data["username"].strip()
     clash = db.session.scalar(sa.select(User).where(User.username == username))
     if clash is not None and clash is not user:

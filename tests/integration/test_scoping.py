@@ -1,0 +1,156 @@
+"""Jurisdiction: each user sees the region tree of her own unit and nothing else."""
+
+import sqlalchemy as sa
+
+from mediation.extensions import db
+from mediation.models import Region, User
+from mediation.scoping import can_see_region, region_by_code, region_tree
+
+LEVELS = {"city", "district", "street", "community", "grid"}
+DAZHI = "420102002"
+WUCHANG = "420106"
+
+
+def tree_of(client, headers) -> list[dict]:
+    """GET /api/v1/regions as this caller."""
+    response = client.get("/api/v1/regions", headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def walk(nodes: list[dict]):
+    """Every node of a tree, depth first."""
+    for node in nodes:
+        yield node
+        yield from walk(node["children"])
+
+
+def codes(nodes: list[dict]) -> set[str]:
+    """The codes of every node in the tree."""
+    return {node["code"] for node in walk(nodes)}
+
+
+def user_named(username: str) -> User:
+    """The user row with this username."""
+    return db.session.scalar(sa.select(User).where(User.username == username))
+
+
+def region(code: str) -> Region:
+    """The region with this code."""
+    return db.session.scalar(sa.select(Region).where(Region.code == code))
+
+
+def test_mediator_of_another_district_does_not_see_dazhi_street(client, token):
+    """mediator_other (积玉桥社区, 武昌区) sees neither 大智街道 nor anything below it."""
+    seen = codes(tree_of(client, token("mediator_other")))
+    assert DAZHI not in seen
+    assert not any(code.startswith(DAZHI) for code in seen)
+    assert not any(code.startswith("420102") for code in seen)
+    assert "420106001001" in seen
+
+
+def test_mediator_sees_her_community_and_its_grids_only(client, token):
+    """mediator_demo's committee sits in 工农兵社区: the tree is that community and three grids."""
+    tree = tree_of(client, token("mediator_demo"))
+    assert [(n["code"], n["name"], n["level"]) for n in tree] == [
+        ("420102002001", "工农兵社区", "community")
+    ]
+    grids = tree[0]["children"]
+    assert [g["code"] for g in grids] == [f"420102002001{n:02d}" for n in (1, 2, 3)]
+    assert {g["level"] for g in grids} == {"grid"}
+    assert all(g["children"] == [] for g in grids)
+
+
+def test_grid_worker_sees_her_grid_only(client, token):
+    """grid_demo works 工农兵社区第1网格 and sees just that node."""
+    tree = tree_of(client, token("grid_demo"))
+    assert tree == [
+        {"code": "42010200200101", "name": "工农兵社区第1网格", "level": "grid", "children": []}
+    ]
+
+
+def test_street_officer_sees_her_street_with_communities_and_grids(client, token):
+    """street_demo sees 大智街道, its two communities and their six grids."""
+    tree = tree_of(client, token("street_demo"))
+    assert [(n["code"], n["name"], n["level"]) for n in tree] == [(DAZHI, "大智街道", "street")]
+    communities = tree[0]["children"]
+    assert [c["code"] for c in communities] == ["420102002001", "420102002002"]
+    assert {c["level"] for c in communities} == {"community"}
+    assert all(len(c["children"]) == 3 for c in communities)
+    assert len(codes(tree)) == 1 + 2 + 6
+    assert "420102003" not in codes(tree)
+
+
+def test_judge_sees_the_district_her_court_serves(client, token):
+    """judge_demo's court serves 江岸区: she sees its whole subtree and nothing of 武昌区."""
+    tree = tree_of(client, token("judge_demo"))
+    assert [(n["code"], n["level"]) for n in tree] == [("420102", "district")]
+    seen = codes(tree)
+    assert {"420102002", "420102003", "42010200300203"} <= seen
+    assert WUCHANG not in seen
+    assert not any(code.startswith(WUCHANG) for code in seen)
+    assert "420100" not in seen
+    assert len(seen) == 1 + 2 + 4 + 12
+
+
+def test_city_admin_sees_the_whole_city(client, token):
+    """admin_demo sees 武汉市 with every level, each node exactly {code, name, level, children}."""
+    tree = tree_of(client, token("admin_demo"))
+    assert [(n["code"], n["name"], n["level"]) for n in tree] == [("420100", "武汉市", "city")]
+    nodes = list(walk(tree))
+    assert {n["level"] for n in nodes} == LEVELS
+    assert all(set(n) == {"code", "name", "level", "children"} for n in nodes)
+    assert len(nodes) == db.session.scalar(sa.select(sa.func.count(Region.id)))
+    districts = [(d["code"], d["name"]) for d in tree[0]["children"]]
+    assert districts == [("420102", "江岸区"), (WUCHANG, "武昌区")]
+
+
+def test_children_sit_one_level_below_their_parent(client, token):
+    """Every edge of the tree goes exactly one level down."""
+    order = ["city", "district", "street", "community", "grid"]
+    for node in walk(tree_of(client, token("admin_demo"))):
+        for child in node["children"]:
+            assert order.index(child["level"]) == order.index(node["level"]) + 1
+
+
+def test_can_see_region_follows_the_unit(app):
+    """can_see_region: inside the user's subtree yes, a neighbour or the parent no."""
+    street = user_named("street_demo")
+    assert can_see_region(street, region(DAZHI))
+    assert can_see_region(street, region("42010200200203"))
+    assert not can_see_region(street, region("420102003"))
+    assert not can_see_region(street, region("420102"))
+    mediator = user_named("mediator_demo")
+    assert can_see_region(mediator, region("42010200200103"))
+    assert not can_see_region(mediator, region("420102002002"))
+    assert not can_see_region(mediator, region(DAZHI))
+
+
+def test_can_see_region_for_judge_and_admin(app):
+    """A judge sees the districts her court serves; the city admin sees everything."""
+    judge = user_named("judge_demo")
+    assert can_see_region(judge, region("420102003001"))
+    assert not can_see_region(judge, region("420106001"))
+    admin = user_named("admin_demo")
+    everything = db.session.scalars(sa.select(Region)).all()
+    assert all(can_see_region(admin, r) for r in everything)
+
+
+def test_region_by_code_hides_what_is_out_of_scope(app):
+    """region_by_code returns visible regions and None for others, as for unknown codes."""
+    other = user_named("mediator_other")
+    assert region_by_code(other, "42010600100102").name == "积玉桥社区第2网格"
+    assert region_by_code(other, DAZHI) is None
+    assert region_by_code(other, "420102002001") is None
+    assert region_by_code(other, "999999") is None
+    assert region_by_code(user_named("admin_demo"), DAZHI).name == "大智街道"
+
+
+def test_user_without_a_unit_sees_nothing(app):
+    """A judge whose court is unset has an empty jurisdiction, not the whole city."""
+    judge = user_named("judge_demo")
+    judge.court = None
+    db.session.flush()
+    assert region_tree(judge) == []
+    assert not can_see_region(judge, region("420102"))
+    assert region_by_code(judge, "420102") is None
