@@ -44,11 +44,13 @@ def create_app(config_class=None, test_config: dict | None = None) -> Flask:
     from mediation.admin import bp as admin_bp
     from mediation.api import init_api
     from mediation.auth import bp as auth_bp
+    from mediation.cases.views import bp as cases_bp
     from mediation.main import bp as main_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(cases_bp, url_prefix="/cases")
     init_api(app)
     errors.init_app(app)
     cli.init_app(app)

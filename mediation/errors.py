@@ -39,6 +39,8 @@ def handle_http_exception(error: HTTPException):
     status = error.code or 500
     if wants_json():
         fields = validation_messages(error)
+        if fields is not None and "json" in fields and not isinstance(fields["json"], dict):
+            return api_error(400, "invalid_input", "请求体不是有效的 JSON 对象。")
         if fields is not None:
             first = next(iter(fields.values()), {})
             return api_error(400, "invalid_input", f"请求字段有误：{flatten(fields)}", fields=first)

@@ -38,6 +38,10 @@ class Conflict(OperationError):
     code = "version_conflict"
 
 
+class ChainMoved(Conflict):
+    """Another writer appended to the case's audit chain first; the operation may retry."""
+
+
 class Refused(OperationError):
     """A guard of the state machine said no; reasons say what is missing."""
 

@@ -16,12 +16,20 @@ def csp_nonce() -> str:
 
 
 def set_security_headers(response):
-    """Add CSP, framing, sniffing and referrer headers to every response."""
+    """Add CSP, framing, sniffing and referrer headers to every response.
+
+    A view that shows a diagram drawn in the browser sets g.csp_relax_style: the drawing
+    library writes inline styles, so that page's style-src allows them (a nonce in the same
+    directive would make browsers ignore 'unsafe-inline'). Scripts stay strict everywhere.
+    """
     nonce = csp_nonce()
+    style_src = (
+        "'self' 'unsafe-inline'" if g.pop("csp_relax_style", False) else f"'self' 'nonce-{nonce}'"
+    )
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; "
         f"script-src 'self' 'nonce-{nonce}'; "
-        f"style-src 'self' 'nonce-{nonce}'; "
+        f"style-src {style_src}; "
         "img-src 'self' data:; font-src 'self'; object-src 'none'; "
         "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )

@@ -187,14 +187,14 @@ def _terminate(facts, payload, now, limits):
     """A reason, and the other routes the parties were told of (人民调解法 Art 26)."""
     reasons = _reason_refusals(payload, "终止调解的原因")
     told = payload.get("routes_told") or ()
-    told = [told] if isinstance(told, str) else list(told)
+    told = list(told) if isinstance(told, list | tuple) else [told]
     allowed = dict(OTHER_ROUTES)
     if not told:
         reasons.append(
             f"请告知当事人可以通过其他途径维护权利（人民调解法第二十六条），"
             f"并勾选已告知的途径，可选：{_choices(OTHER_ROUTES)}。"
         )
-    elif unknown := [route for route in told if route not in allowed]:
+    elif unknown := [r for r in told if not isinstance(r, str) or r not in allowed]:
         named = "、".join(map(str, unknown))
         reasons.append(f"告知途径“{named}”无效，可选：{_choices(OTHER_ROUTES)}。")
     return reasons

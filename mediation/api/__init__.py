@@ -29,7 +29,7 @@ def require_bearer_token():
 
 def init_api(app) -> None:
     """Register the API blueprint; it takes bearer tokens, so CSRF does not apply."""
-    from mediation.api import regions, tokens  # noqa: F401
+    from mediation.api import cases, codes, regions, tokens  # noqa: F401
 
     api.init_app(app)
     csrf.exempt(bp)

@@ -40,7 +40,7 @@ def text(data: dict, key: str, limit: int, label: str, errors: dict, required: b
 def code(data: dict, key: str, codes, label: str, errors: dict) -> str | None:
     """A value from a fixed code list."""
     value = data.get(key)
-    if value not in dict(codes):
+    if not isinstance(value, str) or value not in dict(codes):
         allowed = "、".join(f"{c}（{name}）" for c, name in codes)
         errors[key] = f"请选择{label}，可选：{allowed}。"
         return None

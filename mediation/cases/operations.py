@@ -6,7 +6,7 @@ together or not at all. Concurrency is handled with compare-and-set updates on t
 SQLite and PostgreSQL: the loser of a race updates no row and gets a Conflict.
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -31,7 +31,14 @@ from mediation.models import (
 )
 from mediation.models.cases import SATISFACTION, SESSION_OUTCOMES
 from mediation.models.types import utcnow
-from mediation.operation_errors import Conflict, Forbidden, InvalidInput, NotFound, Refused
+from mediation.operation_errors import (
+    ChainMoved,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Refused,
+)
 from mediation.scoping import can_see_region, case_clause
 from workflows import (
     EXCLUDED_MATTERS,
@@ -83,6 +90,7 @@ AUDITED_KEYS = (
     *AGREEMENT_KEYS,
 )
 CHAIN_RETRIES = 5
+EARLIEST_DAY = date(2000, 1, 1)
 
 
 def time_limits() -> TimeLimits:
@@ -183,23 +191,26 @@ def append_event(case: Case, actor: User | None, action: str, now: datetime, **f
         .execution_options(synchronize_session=False)
     )
     if moved.rowcount != 1:
-        raise Conflict("案件刚被他人更新，请刷新后重试。")
+        raise ChainMoved("案件刚被他人更新，请刷新后重试。")
     db.session.add(event)
     case.audit_head = event.hash
     case.updated_at = now
 
 
-def with_retries(work):
-    """Run work() in a transaction, retrying when a concurrent writer moved the chain first."""
+def with_retries(work, retry_on=(Conflict,)):
+    """Run work() in one transaction; start again when a concurrent writer got there first."""
     for attempt in range(CHAIN_RETRIES):
         try:
             result = work()
             db.session.commit()
             return result
-        except Conflict:
+        except retry_on:
             db.session.rollback()
             if attempt == CHAIN_RETRIES - 1:
                 raise
+        except Exception:
+            db.session.rollback()
+            raise
     raise AssertionError("unreachable")
 
 
@@ -297,16 +308,18 @@ def draft_agreement_from(payload: dict, current: Agreement | None) -> Agreement:
 
 
 def parse_date(value, label: str, errors: dict, key: str = "performance_deadline") -> date | None:
-    """A date from an ISO string (2026-12-31) or a date; errors recorded under key."""
-    if isinstance(value, date):
-        return value
+    """A date from an ISO string (2026-12-31) or a date, between 2000 and ten years ahead."""
     if not value:
         return None
     try:
-        return date.fromisoformat(str(value).strip())
+        day = value if isinstance(value, date) else date.fromisoformat(str(value).strip())
     except ValueError:
         errors[key] = f"{label}应为日期，格式如 2026-12-31。"
         return None
+    if not EARLIEST_DAY <= day <= date.today() + timedelta(days=3660):
+        errors[key] = f"{label}不合理，请核对年份。"
+        return None
+    return day
 
 
 def resolve_mediator(case: Case, username) -> User:
@@ -389,7 +402,10 @@ def after_request_confirmation(case, payload, now, limits):
 
 def after_accept_application(case, payload, now, limits):
     """The court's case number, and the ruling clock."""
-    case.court_case_number = payload["court_case_number"].strip()
+    errors: dict[str, str] = {}
+    case.court_case_number = text(payload, "court_case_number", 80, "法院案号", errors)
+    if errors:
+        raise InvalidInput(errors["court_case_number"], errors)
     case.deadline_at = court_ruling_deadline(china_time(now), limits)
 
 
@@ -401,7 +417,7 @@ def after_confirm(case, payload, now, limits):
 
 def after_reject_confirmation(case, payload, now, limits):
     """Record the ground; no court clock runs any more."""
-    case.rejection_ground = payload["ground"]
+    case.rejection_ground = payload["ground"].strip()
     case.deadline_at = None
 
 
@@ -419,7 +435,7 @@ def after_remediate(case, payload, now, limits):
 
 def after_decline(case, payload, now, limits):
     """Keep the reason code; the case ends."""
-    case.decline_reason = payload["reason_code"]
+    case.decline_reason = payload["reason_code"].strip()
     conclude(case, payload, now, limits)
 
 
@@ -470,8 +486,8 @@ def change_state(case, user, trigger, dest, version, payload, now, limits) -> No
     )
     if won.rowcount != 1:
         raise Conflict("案件刚被他人更新，请刷新后重试。")
-    case.version, case.status = version + 1, dest
     SIDE_EFFECTS.get(trigger, lambda *args: None)(case, payload, now, limits)
+    case.version, case.status = version + 1, dest
     case.overdue = bool(case.deadline_at and case.deadline_at < now)
     reason = payload.get("reason")
     append_event(
@@ -508,16 +524,28 @@ def apply_transition(
         raise InvalidInput("请求内容应为对象。")
     if not isinstance(version, int) or isinstance(version, bool):
         raise InvalidInput("请提供案件版本号 version（整数）。", {"version": "必填，整数"})
-    case = get_case(user, case_id)
     transition = TRANSITION_BY_TRIGGER.get(trigger)
     if transition is None:
         raise InvalidInput(f"未知的操作：{trigger}。", {"trigger": "未知的操作"})
-    if role not in transition.roles:
-        raise Forbidden(f"您的角色无权执行“{transition.label}”。")
-    if version != case.version:
-        raise Conflict(f"案件已被他人更新（当前版本 {case.version}），请刷新后重试。")
+
+    def work():
+        case = get_case(user, case_id)
+        if role not in transition.roles:
+            raise Forbidden(f"您的角色无权执行“{transition.label}”。")
+        if version != case.version:
+            raise Conflict(f"案件已被他人更新（当前版本 {case.version}），请刷新后重试。")
+        dest = checked_destination(case, trigger, role, payload, now, limits)
+        change_state(case, user, trigger, dest, version, payload, now, limits)
+        return case
+
+    # A session or visit recorded meanwhile moves the chain but not the version: try again.
+    return with_retries(work, retry_on=(ChainMoved,))
+
+
+def checked_destination(case, trigger, role, payload, now, limits) -> str:
+    """Ask the state machine where the trigger leads, turning its refusals into ours."""
     try:
-        dest = fire(trigger, case_facts(case, payload), role, payload, now, limits)
+        return fire(trigger, case_facts(case, payload), role, payload, now, limits)
     except RoleNotAllowed as refusal:
         raise Forbidden(str(refusal)) from None
     except NotAvailableInState as refusal:
@@ -526,13 +554,6 @@ def apply_transition(
         raise Refused(refusal.reasons) from None
     except UnknownTrigger as refusal:
         raise InvalidInput(str(refusal)) from None
-    try:
-        change_state(case, user, trigger, dest, version, payload, now, limits)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return case
 
 
 # ---------------------------------------------------------------------------- records
@@ -556,6 +577,9 @@ def parse_moment(value, label: str, key: str, errors: dict, now: datetime) -> da
             return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=CHINA_TZ)
+    if moment.date() < EARLIEST_DAY:
+        errors[key] = f"{label}不合理，请核对年份。"
+        return None
     if moment > now:
         errors[key] = f"{label}不能晚于现在。"
         return None
@@ -713,7 +737,7 @@ def sign_agreement(user: User, case_id: int, data: dict, now: datetime | None = 
         append_event(case, user, "sign", now, payload={"signer": fields["signer"]})
         if not agreement.signers_missing():
             limits = time_limits()
-            dest = fire("make_effective", case_facts(case, {}), SYSTEM, {}, now, limits)
+            dest = checked_destination(case, "make_effective", SYSTEM, {}, now, limits)
             change_state(case, None, "make_effective", dest, case.version, {}, now, limits)
         return signature
 

@@ -13,6 +13,7 @@ from mediation.scoping import case_clause, region_by_code
 from workflows import CATEGORIES, STATE_BY_NAME, TERMINAL_STATES, TRANSITIONS
 
 MAX_PER_PAGE = 100
+MAX_PAGE = 1_000_000
 
 
 @dataclass
@@ -73,10 +74,17 @@ def positive_int(raw, default: int, name: str, errors: dict) -> int:
         value = int(raw)
     except (TypeError, ValueError):
         value = 0
-    if value < 1:
-        errors[name] = f"{name} 应为正整数。"
+    if not 1 <= value <= MAX_PAGE:
+        errors[name] = f"{name} 应为 1 至 {MAX_PAGE} 之间的整数。"
         return default
     return value
+
+
+def overdue_clause(now):
+    """Open cases whose current deadline has passed (whether or not the sweep flagged them)."""
+    return sa.and_(
+        Case.status.not_in(TERMINAL_STATES), Case.deadline_at.is_not(None), Case.deadline_at < now
+    )
 
 
 def filtered(user: User, filters: CaseFilters):
@@ -93,12 +101,19 @@ def filtered(user: User, filters: CaseFilters):
         below = sa.select(Region.id).where(Region.path.startswith(region.path, autoescape=True))
         stmt = stmt.where(Case.grid_id.in_(below))
     if filters.overdue is not None:
-        stmt = stmt.where(Case.overdue.is_(filters.overdue))
+        late = overdue_clause(utcnow())
+        stmt = stmt.where(late if filters.overdue else sa.not_(late))
     if filters.q:
-        like = f"%{filters.q}%"
-        party_match = sa.select(Party.id).where(Party.case_id == Case.id, Party.name.like(like))
+        q = filters.q
+        party_match = sa.select(Party.id).where(
+            Party.case_id == Case.id, Party.name.contains(q, autoescape=True)
+        )
         stmt = stmt.where(
-            sa.or_(Case.number.like(like), Case.title.like(like), party_match.exists())
+            sa.or_(
+                Case.number.contains(q, autoescape=True),
+                Case.title.contains(q, autoescape=True),
+                party_match.exists(),
+            )
         )
     return stmt
 
@@ -151,6 +166,6 @@ def overview(user: User) -> dict:
         ).all()
     )
     overdue = db.session.scalar(
-        sa.select(sa.func.count()).where(case_clause(user), Case.overdue.is_(True))
+        sa.select(sa.func.count()).where(case_clause(user), overdue_clause(utcnow()))
     )
     return {"by_status": by_status, "overdue": overdue, "as_of": utcnow()}

@@ -3,11 +3,23 @@
 from flask import render_template
 from flask_login import current_user, login_required
 
+from mediation.cases.operations import INTAKE_ROLES
+from mediation.cases.queries import my_work, overview
 from mediation.main import bp
+from workflows import STATES
 
 
 @bp.route("/")
 @login_required
 def home():
-    """The user's workbench: what her role does and where to start."""
-    return render_template("main/home.html", role=current_user.role)
+    """The user's workbench: her work queue, soonest deadline first (the admin: an overview)."""
+    if current_user.role == "admin":
+        return render_template(
+            "main/home.html", role="admin", counts=overview(current_user), states=STATES
+        )
+    return render_template(
+        "main/home.html",
+        role=current_user.role,
+        queue=my_work(current_user),
+        can_intake=current_user.role in INTAKE_ROLES,
+    )

@@ -1,0 +1,516 @@
+"""Forms of the case pages: intake, sessions, visits, signatures and one small form per trigger.
+
+The operations check every value and say in Chinese what to fix, so these forms carry no
+validators of their own: they render the fields, keep what the user typed, turn a post into
+the plain dict an operation expects, and put the operation's messages next to the fields.
+"""
+
+from collections import defaultdict
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.widgets import CheckboxInput, ListWidget, Select
+
+from mediation.cases.intake import MAX_PARTIES
+from mediation.cases.operations import MEDIATOR_ROLES, SIGNATURE_METHODS
+from mediation.extensions import db
+from mediation.models import Case, Committee, Court, Region, User, court_regions
+from mediation.models.cases import (
+    PARTY_KINDS,
+    PARTY_ROLES,
+    SATISFACTION,
+    SESSION_OUTCOMES,
+    SEXES,
+)
+from mediation.scoping import region_clause, region_tree
+from workflows import (
+    CATEGORIES,
+    DECLINE_REASONS,
+    ESCALATE_REASONS,
+    EXCLUDED_MATTERS,
+    OTHER_ROUTES,
+    REJECT_GROUNDS_AFTER_ACCEPTANCE,
+    REJECT_GROUNDS_BEFORE_ACCEPTANCE,
+    SOURCES,
+    STATES,
+)
+from workflows.deadlines import CHINA_TZ
+
+PICK = ("", "请选择")
+STATE_CHOICES = [("", "全部状态"), *((s.name, s.label) for s in STATES)]
+NO_EXCLUDED_MATTER = "none"
+PARTY_TEXT = (
+    "name",
+    "ethnicity",
+    "id_number",
+    "phone",
+    "address",
+    "occupation",
+    "legal_representative",
+    "agent",
+)
+
+
+class PageForm(FlaskForm):
+    """A form bound only to the data it is given: several live on one page, one was sent."""
+
+    def __init__(self, formdata=None, **kwargs):
+        super().__init__(formdata=formdata, **kwargs)
+        self.sent = formdata is not None
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices, shown as a row of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class GroupedSelect(Select):
+    """A select of option groups, opened by a 请选择 option that belongs to no group."""
+
+    def __call__(self, field, **kwargs):
+        html = str(super().__call__(field, **kwargs))
+        selected = "" if field.data else " selected"
+        # Attribute values are escaped, so the first ">" closes the <select> tag.
+        return Markup(html.replace(">", f'><option value=""{selected}>{PICK[1]}</option>', 1))
+
+
+def show_errors(form, fields: dict[str, str]) -> list[str]:
+    """Put an operation's field messages on the form's fields; return those that fit none."""
+    unplaced = []
+    for key, message in fields.items():
+        if key in form._fields:
+            form[key].errors = [message]
+        else:
+            unplaced.append(message)
+    return unplaced
+
+
+def local_now() -> str:
+    """The current minute in China, as a datetime-local input wants it."""
+    return datetime.now(CHINA_TZ).strftime("%Y-%m-%dT%H:%M")
+
+
+# ---------------------------------------------------------------------------- choices
+
+
+def path_codes(region: Region) -> list[str]:
+    """The codes of a region and every region above it."""
+    return [code for code in region.path.split("/") if code]
+
+
+def mediator_choices(case: Case) -> list[tuple[str, str]]:
+    """Active mediators and street officers whose jurisdiction holds the case's grid."""
+    above = sa.select(Region.id).where(Region.code.in_(path_codes(case.grid)))
+    users = db.session.scalars(
+        sa.select(User)
+        .outerjoin(Committee, User.committee_id == Committee.id)
+        .where(
+            User.active.is_(True),
+            User.role.in_(MEDIATOR_ROLES),
+            sa.or_(
+                Committee.region_id.in_(above),
+                sa.and_(User.committee_id.is_(None), User.region_id.in_(above)),
+            ),
+        )
+        .options(so.joinedload(User.committee), so.joinedload(User.region))
+        .order_by(User.role, User.username)
+    ).all()
+    return [(u.username, f"{u.display_name}（{u.role_label} · {u.unit_name}）") for u in users]
+
+
+def court_choices(case: Case) -> list[tuple[str, str]]:
+    """The courts serving the case's grid."""
+    above = sa.select(Region.id).where(Region.code.in_(path_codes(case.grid)))
+    courts = db.session.scalars(
+        sa.select(Court)
+        .join(court_regions, court_regions.c.court_id == Court.id)
+        .where(court_regions.c.region_id.in_(above))
+        .distinct()
+        .order_by(Court.code)
+    ).all()
+    return [(court.code, court.name) for court in courts]
+
+
+def grid_choices(user: User) -> dict[str, list[tuple[str, str]]]:
+    """The grids of the user's jurisdiction, grouped by street and community."""
+    grids = db.session.scalars(
+        sa.select(Region)
+        .where(region_clause(user), Region.level == "grid")
+        .options(so.joinedload(Region.parent).joinedload(Region.parent))
+        .order_by(Region.path)
+    ).all()
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for grid in grids:
+        community = grid.parent
+        street = community.parent if community else None
+        group = " · ".join(r.name for r in (street, community) if r is not None)
+        groups[group].append((grid.code, grid.name))
+    return dict(groups)
+
+
+def region_choices(user: User) -> list[tuple[str, str]]:
+    """The visible region tree as one indented list, for the list filter."""
+    choices = [("", "全部辖区")]
+
+    def walk(nodes: list[dict], depth: int) -> None:
+        for node in nodes:
+            choices.append((node["code"], "\u3000" * depth + node["name"]))
+            walk(node["children"], depth + 1)
+
+    walk(region_tree(user), 0)
+    return choices
+
+
+# ---------------------------------------------------------------------------- intake
+
+
+class PartyForm(Form):
+    """One party row of the intake form."""
+
+    role = SelectField("当事人类型", choices=list(PARTY_ROLES))
+    kind = SelectField("主体类型", choices=list(PARTY_KINDS))
+    name = StringField("姓名或名称")
+    sex = SelectField("性别", choices=[("", "—"), *SEXES])
+    ethnicity = StringField("民族", render_kw={"placeholder": "如：汉族"})
+    id_number = StringField("身份证号码", render_kw={"autocomplete": "off", "maxlength": 32})
+    phone = StringField("联系电话", render_kw={"inputmode": "tel", "autocomplete": "off"})
+    address = StringField("住址")
+    occupation = StringField("职业")
+    legal_representative = StringField("法定代表人")
+    agent = StringField("代理人")
+    refuses_mediation = BooleanField("明确拒绝调解")
+
+    def is_blank(self) -> bool:
+        """True when the row was left empty (an unused row on a page without JavaScript)."""
+        return not self.refuses_mediation.data and not any(
+            (self[key].data or "").strip() for key in PARTY_TEXT
+        )
+
+    def payload(self) -> dict:
+        """The party as create_case takes it."""
+        data = {key: self[key].data or "" for key in ("role", "kind", "sex", *PARTY_TEXT)}
+        data["refuses_mediation"] = bool(self.refuses_mediation.data)
+        return data
+
+
+class IntakeForm(PageForm):
+    """受理登记: the dispute and its parties."""
+
+    title = StringField("纠纷标题", render_kw={"maxlength": 200})
+    category = SelectField("纠纷类型", choices=[PICK, *CATEGORIES])
+    source = SelectField("案件来源", choices=[PICK, *SOURCES])
+    grid = SelectField("所在网格", choices={}, widget=GroupedSelect())
+    amount = StringField("涉及金额（元）", render_kw={"inputmode": "decimal"})
+    description = TextAreaField("纠纷简要情况", render_kw={"rows": 4})
+    parties = FieldList(FormField(PartyForm), min_entries=2, max_entries=MAX_PARTIES + 1)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grid.choices = grid_choices(user)
+        self.party_rows: list = []
+        self.party_problems: list[str] = []
+        if not self.sent:
+            self.parties[0].form.role.data = "applicant"
+            self.parties[1].form.role.data = "respondent"
+
+    def payload(self) -> dict:
+        """The dispute as create_case takes it; empty party rows are left out."""
+        self.party_rows = [entry for entry in self.parties if not entry.form.is_blank()]
+        return {
+            "title": self.title.data,
+            "category": self.category.data,
+            "source": self.source.data,
+            "grid": self.grid.data,
+            "amount": self.amount.data,
+            "description": self.description.data,
+            "parties": [entry.form.payload() for entry in self.party_rows],
+        }
+
+    def show_errors(self, fields: dict[str, str]) -> list[str]:
+        """Place messages; parties.<i>.<field> refers to the i-th row that was sent."""
+        unplaced = []
+        for key, message in fields.items():
+            head, _, rest = key.partition(".")
+            index, _, name = rest.partition(".")
+            if head == "parties" and index.isdigit() and int(index) < len(self.party_rows):
+                row = self.party_rows[int(index)].form
+                if name in row._fields:
+                    row[name].errors = [message]
+                    continue
+            if head == "parties":
+                self.party_problems.append(message)
+            elif key in self._fields:
+                self[key].errors = [message]
+            else:
+                unplaced.append(message)
+        return unplaced
+
+
+def blank_party_row() -> PartyForm:
+    """The party row the page's JavaScript copies; __index__ is replaced by the next number."""
+    return PartyForm(prefix="parties-__index__-")
+
+
+# ---------------------------------------------------------------------------- records
+
+
+class SessionForm(PageForm):
+    """调解记录."""
+
+    held_at = StringField("调解时间", render_kw={"type": "datetime-local"})
+    location = StringField("调解地点")
+    mediators = StringField("调解员")
+    attendees = TextAreaField("参加人", render_kw={"rows": 2})
+    summary = TextAreaField("各方陈述及调解经过", render_kw={"rows": 6})
+    outcome = SelectField("调解结果", choices=[PICK, *SESSION_OUTCOMES])
+    template = "cases/session_form.html"
+
+    def prefill(self, user: User) -> None:
+        """Now, and the user as the mediator."""
+        self.held_at.data = local_now()
+        self.mediators.data = user.display_name
+
+    def payload(self) -> dict:
+        """The session as record_session takes it."""
+        return {name: self[name].data for name in self._fields if name != "csrf_token"}
+
+
+class VisitForm(PageForm):
+    """回访记录."""
+
+    visited_at = StringField("回访时间", render_kw={"type": "datetime-local"})
+    performed = RadioField("协议履行情况", choices=[("yes", "已履行"), ("no", "未履行")])
+    satisfaction = SelectField("满意程度", choices=[PICK, *SATISFACTION])
+    remaining_risk = TextAreaField("遗留风险", render_kw={"rows": 2})
+    notes = TextAreaField("回访情况", render_kw={"rows": 4})
+    template = "cases/visit_form.html"
+
+    def prefill(self, user: User) -> None:
+        """Now."""
+        self.visited_at.data = local_now()
+
+    def payload(self) -> dict:
+        """The visit as record_visit takes it (performed as true or false)."""
+        return {
+            "visited_at": self.visited_at.data,
+            "performed": {"yes": True, "no": False}.get(self.performed.data),
+            "satisfaction": self.satisfaction.data,
+            "remaining_risk": self.remaining_risk.data,
+            "notes": self.notes.data,
+        }
+
+
+class SignatureForm(PageForm):
+    """One signature on the drafted agreement: drawn on the screen or a typed name."""
+
+    signer = SelectField("签名人")
+    method = RadioField("签名方式", choices=list(SIGNATURE_METHODS), default="typed")
+    typed_name = StringField("签名姓名")
+    image = HiddenField("手写签名")
+
+    def prepare(self, case: Case) -> None:
+        """Offer the signers who have not signed yet."""
+        agreement = case.agreement
+        signed = {s.signer for s in agreement.signatures if s.voided_at is None}
+        self.signer.choices = [
+            (code, label)
+            for code, label in agreement.required_signers().items()
+            if code not in signed
+        ]
+
+    def payload(self) -> dict:
+        """The signature as sign_agreement takes it."""
+        return {
+            "signer": self.signer.data,
+            "method": self.method.data,
+            "typed_name": self.typed_name.data,
+            "image": self.image.data or None,
+        }
+
+
+class AssignForm(PageForm):
+    """Give the case to another mediator of the area."""
+
+    mediator = SelectField("改派调解员")
+
+    def prepare(self, case: Case) -> None:
+        """Offer the mediators who work where the case is."""
+        self.mediator.choices = mediator_choices(case)
+        if not self.sent and case.mediator:
+            self.mediator.data = case.mediator.username
+
+
+# ---------------------------------------------------------------------------- triggers
+
+
+class TriggerForm(PageForm):
+    """What one trigger's guard needs; payload() is what apply_transition takes."""
+
+    def prepare(self, case: Case) -> None:
+        """Fill in choices that depend on the case."""
+
+    def payload(self) -> dict:
+        """The form's values by field name."""
+        return {name: self[name].data for name in self._fields if name != "csrf_token"}
+
+
+class AcceptForm(TriggerForm):
+    """受理: who will mediate."""
+
+    mediator = SelectField("承办调解员")
+
+    def prepare(self, case: Case) -> None:
+        """Offer the mediators who work where the case is; the assigned one first."""
+        self.mediator.choices = [PICK, *mediator_choices(case)]
+        if not self.sent and case.mediator:
+            self.mediator.data = case.mediator.username
+
+
+class DeclineForm(TriggerForm):
+    """不予受理: a reason from the fixed list."""
+
+    reason_code = SelectField("不予受理的理由", choices=[PICK, *DECLINE_REASONS])
+
+
+class EscalateForm(TriggerForm):
+    """上报街道: a reason code and an explanation."""
+
+    reason_code = SelectField("上报街道的理由", choices=[PICK, *ESCALATE_REASONS])
+    reason = TextAreaField("上报说明", render_kw={"rows": 3})
+
+
+class DraftAgreementForm(TriggerForm):
+    """拟定调解协议: the agreement's fields."""
+
+    facts = TextAreaField("纠纷事实、争议事项及各方责任", render_kw={"rows": 4})
+    terms = TextAreaField(
+        "协议条款（每行一条）", render_kw={"rows": 4, "placeholder": "每行写一条协议条款"}
+    )
+    performance_method = StringField("履行方式", render_kw={"placeholder": "如：银行转账"})
+    performance_place = StringField("履行地点")
+    performance_deadline = StringField("履行期限", render_kw={"type": "date"})
+    amount = StringField("协议金额（元）", render_kw={"inputmode": "decimal"})
+    matter = SelectField(
+        "协议是否涉及以下事项",
+        choices=[(NO_EXCLUDED_MATTER, "不涉及"), *EXCLUDED_MATTERS],
+        default=NO_EXCLUDED_MATTER,
+    )
+
+    def prepare(self, case: Case) -> None:
+        """Start from the current draft, if the case has one (after 退回重新调解)."""
+        draft = case.agreement
+        if self.sent or draft is None:
+            return
+        self.facts.data = draft.facts
+        self.terms.data = "\n".join(draft.terms or [])
+        self.performance_method.data = draft.performance_method
+        self.performance_place.data = draft.performance_place
+        deadline = draft.performance_deadline
+        self.performance_deadline.data = deadline.isoformat() if deadline else ""
+        self.amount.data = "" if draft.amount is None else str(draft.amount)
+        self.matter.data = draft.matter or NO_EXCLUDED_MATTER
+
+    def payload(self) -> dict:
+        """The agreement fields; 'none' means no excluded matter."""
+        data = super().payload()
+        if data["matter"] == NO_EXCLUDED_MATTER:
+            del data["matter"]
+        return data
+
+
+class RequestConfirmationForm(TriggerForm):
+    """申请司法确认: the court and the parties' joint application."""
+
+    court = SelectField("受理法院")
+    consents = MultiCheckboxField("共同申请司法确认的当事人（全体当事人均须勾选）")
+
+    def prepare(self, case: Case) -> None:
+        """Offer the courts serving the grid and every party."""
+        self.court.choices = [PICK, *court_choices(case)]
+        self.consents.choices = [(str(p.id), f"{p.role_label} {p.name}") for p in case.parties]
+
+    def payload(self) -> dict:
+        """The court's code and the ids of the consenting parties."""
+        ids = [int(value) for value in self.consents.data or () if str(value).isdigit()]
+        return {"court": self.court.data, "consents": ids}
+
+
+class AcceptApplicationForm(TriggerForm):
+    """受理确认申请: the court's case number."""
+
+    court_case_number = StringField(
+        "法院案号", render_kw={"placeholder": "如：（2026）鄂0102民特1号"}
+    )
+
+
+class ConfirmForm(TriggerForm):
+    """裁定协议有效: the ruling."""
+
+    ruling_text = TextAreaField("裁定书内容", render_kw={"rows": 4})
+
+
+class RejectConfirmationForm(TriggerForm):
+    """不予受理/驳回申请: a ground from the fixed lists."""
+
+    ground = SelectField("理由")
+
+    def prepare(self, case: Case) -> None:
+        """不予受理 grounds before the court accepted the application, 驳回 grounds after."""
+        accepted = case.status == "confirmation_accepted"
+        self.ground.label.text = "驳回理由" if accepted else "不予受理理由"
+        grounds = REJECT_GROUNDS_AFTER_ACCEPTANCE if accepted else REJECT_GROUNDS_BEFORE_ACCEPTANCE
+        self.ground.choices = [PICK, *grounds]
+
+
+class TerminateForm(TriggerForm):
+    """终止调解: why, and which other routes the parties were told of."""
+
+    reason = TextAreaField("终止调解的原因", render_kw={"rows": 3})
+    routes_told = MultiCheckboxField("已告知当事人的其他途径", choices=list(OTHER_ROUTES))
+
+
+def reason_form(label: str) -> type[TriggerForm]:
+    """A form that asks only for a written reason."""
+    return type(
+        "ReasonForm", (TriggerForm,), {"reason": TextAreaField(label, render_kw={"rows": 3})}
+    )
+
+
+TRIGGER_FORMS: dict[str, type[TriggerForm]] = {
+    "accept": AcceptForm,
+    "decline": DeclineForm,
+    "escalate": EscalateForm,
+    "draft_agreement": DraftAgreementForm,
+    "reopen": reason_form("退回重新调解的原因"),
+    "request_confirmation": RequestConfirmationForm,
+    "accept_application": AcceptApplicationForm,
+    "confirm": ConfirmForm,
+    "reject_confirmation": RejectConfirmationForm,
+    "withdraw_confirmation": reason_form("当事人撤回司法确认申请的情况"),
+    "remediate": reason_form("重新调解的原因"),
+    "terminate": TerminateForm,
+    "withdraw": reason_form("申请人撤回的情况"),
+    "close": TriggerForm,
+}
+
+
+def trigger_form(trigger: str, formdata=None) -> TriggerForm:
+    """The form of a trigger (triggers only the system fires get an empty one)."""
+    return TRIGGER_FORMS.get(trigger, TriggerForm)(formdata=formdata, prefix=trigger)

@@ -1,0 +1,206 @@
+"""The home page: each role's work queue sorted by deadline, the admin's overview, the menu."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from mediation.cases import operations as ops
+from mediation.extensions import db
+from mediation.models import Case, User
+from mediation.models.types import utcnow
+
+JIANGAN_GRID = "42010200200101"  # grid_demo's grid, in mediator_demo's community
+WUCHANG_GRID = "42010600100101"  # mediator_other's community
+
+
+def user(username: str) -> User:
+    """A demo user."""
+    return db.session.scalar(sa.select(User).where(User.username == username))
+
+
+def new_case(username: str, grid: str, title: str) -> Case:
+    """A dispute registered through the operation."""
+    return ops.create_case(
+        user(username),
+        {
+            "title": title,
+            "category": "neighbor",
+            "source": "grid_patrol",
+            "description": "邻里之间因噪声发生争执。",
+            "grid": grid,
+            "parties": [
+                {"role": "applicant", "name": "王芳", "phone": "13812345678"},
+                {"role": "respondent", "name": "李强"},
+            ],
+        },
+    )
+
+
+def accept(case: Case, mediator: str, days_ago: float = 0) -> Case:
+    """Accept the case some days ago, which starts its seven-day grid clock then."""
+    return ops.apply_transition(
+        user(mediator),
+        case.id,
+        "accept",
+        case.version,
+        {"mediator": mediator},
+        now=utcnow() - timedelta(days=days_ago),
+    )
+
+
+def sent_to_court(mediator: str, grid: str, court: str, title: str) -> Case:
+    """A case whose effective agreement the parties asked a court to confirm."""
+    case = accept(new_case(mediator, grid, title), mediator)
+    ops.record_session(
+        user(mediator),
+        case.id,
+        {
+            "held_at": utcnow() - timedelta(hours=1),
+            "location": "调解室",
+            "attendees": "双方",
+            "summary": "达成一致。",
+            "outcome": "agreed",
+        },
+    )
+    case = ops.apply_transition(
+        user(mediator),
+        case.id,
+        "draft_agreement",
+        case.version,
+        {
+            "facts": "噪声扰民。",
+            "terms": ["夜间十点后不再装修。"],
+            "performance_method": "自行履行",
+            "performance_place": "住所",
+            "performance_deadline": (utcnow() + timedelta(days=10)).date().isoformat(),
+        },
+    )
+    for signer in case.agreement.required_signers():
+        ops.sign_agreement(
+            user(mediator), case.id, {"signer": signer, "method": "typed", "typed_name": "签"}
+        )
+    case = db.session.get(Case, case.id)
+    return ops.apply_transition(
+        user(mediator),
+        case.id,
+        "request_confirmation",
+        case.version,
+        {"court": court, "joint_application": True},
+    )
+
+
+def queue_ids(page: str) -> list[int]:
+    """The case ids of the home page's queue, in order."""
+    queue = page[page.index('data-testid="queue"') :]
+    return [int(i) for i in re.findall(r'data-case-id="(\d+)"', queue)]
+
+
+def home(client) -> str:
+    """The home page's HTML."""
+    response = client.get("/")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_grid_worker_queue_is_sorted_by_deadline(login):
+    """Soonest grid deadline first, cases without a clock last, each a link to the case."""
+    waiting = new_case("grid_demo", JIANGAN_GRID, "尚未受理的纠纷")
+    later = accept(new_case("grid_demo", JIANGAN_GRID, "昨天受理的纠纷"), "mediator_demo", 1)
+    sooner = accept(new_case("grid_demo", JIANGAN_GRID, "六天前受理的纠纷"), "mediator_demo", 6)
+    page = home(login("grid_demo"))
+    assert queue_ids(page) == [sooner.id, later.id, waiting.id]
+    assert f'href="/cases/{sooner.id}"' in page
+    assert 'data-deadline="soon"' in page and "即将到期" in page
+    assert 'data-testid="intake-button"' in page and 'href="/cases/new"' in page
+
+
+def test_overdue_case_is_marked_red_in_the_queue(login):
+    """A case past its grid deadline (not yet swept) shows the red badge."""
+    accept(new_case("grid_demo", JIANGAN_GRID, "逾期未调处的纠纷"), "mediator_demo", 9)
+    page = home(login("grid_demo"))
+    assert 'data-deadline="overdue"' in page and "已超期" in page
+
+
+def test_mediator_queue_holds_her_cases_and_unassigned_ones(login):
+    """A case given to the street officer is not in the community mediator's queue."""
+    unassigned = new_case("grid_demo", JIANGAN_GRID, "待指派的纠纷")
+    hers = accept(new_case("grid_demo", JIANGAN_GRID, "由我承办的纠纷"), "mediator_demo")
+    others = accept(new_case("grid_demo", JIANGAN_GRID, "街道承办的纠纷"), "street_demo")
+    page = home(login("mediator_demo"))
+    assert set(queue_ids(page)) == {unassigned.id, hers.id}
+    assert others.id not in queue_ids(page)
+    assert "登记纠纷" in page
+
+
+def test_street_officer_queue_covers_her_street(login):
+    """Every open case of the street waiting for a step she may take."""
+    case = accept(new_case("grid_demo", JIANGAN_GRID, "街道辖区纠纷"), "mediator_demo")
+    elsewhere = new_case("mediator_other", WUCHANG_GRID, "武昌的纠纷")
+    ids = queue_ids(home(login("street_demo")))
+    assert case.id in ids and elsewhere.id not in ids
+
+
+def test_judge_sees_confirmation_applications_for_her_court(login):
+    """Only applications sent to her court; no intake button for a judge."""
+    mine = sent_to_court("mediator_demo", JIANGAN_GRID, "420102-court", "江岸的确认申请")
+    sent_to_court("mediator_other", WUCHANG_GRID, "420106-court", "武昌的确认申请")
+    new_case("grid_demo", JIANGAN_GRID, "尚未调解的纠纷")
+    page = home(login("judge_demo"))
+    assert "送达本院的司法确认申请" in page
+    assert queue_ids(page) == [mine.id]
+    assert "司法确认申请中" in page
+    assert 'data-testid="intake-button"' not in page
+
+
+def test_empty_queue_says_so(login):
+    """Nothing waiting: a calm sentence, not an empty table."""
+    page = home(login("mediator_other"))
+    assert 'data-testid="queue-empty"' in page and "暂无待办案件" in page
+
+
+def test_admin_sees_counts_by_status_and_overdue(login):
+    """The overview counts cases per state and the overdue ones, each linking to the list."""
+    new_case("grid_demo", JIANGAN_GRID, "待受理")
+    new_case("mediator_other", WUCHANG_GRID, "待受理二")
+    overdue = accept(new_case("grid_demo", JIANGAN_GRID, "超期"), "mediator_demo", 9)
+    db.session.execute(sa.update(Case).where(Case.id == overdue.id).values(overdue=True))
+    db.session.commit()
+    page = home(login("admin_demo"))
+    intake = page[page.index('data-testid="count-intake"') :]
+    assert re.search(r"受理登记</div>\s*<div[^>]*>2</div>", intake)
+    mediation = page[page.index('data-testid="count-grid_mediation"') :]
+    assert re.search(r"网格调处</div>\s*<div[^>]*>1</div>", mediation)
+    overdue_card = page[page.index('data-testid="count-overdue"') :]
+    assert re.search(r"已超期</div>\s*<div[^>]*>1</div>", overdue_card)
+    assert 'href="/cases/?overdue=true"' in page and 'href="/cases/?status=closed"' in page
+    assert 'href="/admin/users"' in page and 'href="/admin/workflow"' in page
+    assert 'data-testid="queue"' not in page
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        ("grid_worker", ["案件列表", "登记纠纷"], ["用户管理", "流程图"]),
+        ("mediator", ["案件列表", "登记纠纷"], ["用户管理", "流程图"]),
+        ("street_officer", ["案件列表", "登记纠纷"], ["用户管理", "流程图"]),
+        ("judge", ["案件列表"], ["登记纠纷", "用户管理", "流程图"]),
+        ("admin", ["案件列表", "用户管理", "流程图"], ["登记纠纷"]),
+    ],
+)
+def test_menu_offers_what_the_role_may_open(login, role, shown, hidden):
+    """案件列表 for all, 登记纠纷 for the intake roles, 用户管理 and 流程图 for the admin."""
+    demo = {
+        "grid_worker": "grid_demo",
+        "mediator": "mediator_demo",
+        "street_officer": "street_demo",
+        "judge": "judge_demo",
+        "admin": "admin_demo",
+    }[role]
+    page = home(login(demo))
+    menu = page[page.index('id="mainnav"') : page.index('data-testid="whoami"')]
+    for label in shown:
+        assert f">{label}</a>" in menu
+    for label in hidden:
+        assert f">{label}</a>" not in menu
