@@ -3,12 +3,13 @@
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
 from mediation.extensions import db
 from mediation.models import AuditEvent, Case
+from workflows.deadlines import as_aware
 
 
 def canonical(value) -> str:
@@ -58,7 +59,8 @@ def build_event(
     event = AuditEvent(
         case_id=case.id,
         seq=seq,
-        at=at,
+        # Hash the moment as the database will give it back: in UTC.
+        at=as_aware(at).astimezone(UTC),
         actor_id=actor_id,
         actor_role=actor_role,
         action=action,

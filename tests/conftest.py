@@ -1,21 +1,19 @@
 """Fixtures: the app on SQLite (or PostgreSQL when TEST_DATABASE_URL is set), clients, logins."""
 
-import os
 import re
 import tempfile
 
 import pytest
-import sqlalchemy as sa
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from werkzeug.datastructures import MultiDict
 
 from config import TestConfig
 from mediation import create_app
-from mediation.demo import DEMO_PASSWORD, seed_demo
-from mediation.extensions import db, limiter
+from mediation.demo import DEMO_PASSWORD
+from mediation.extensions import db
+from tests.database import ON_POSTGRES, drop_everything, reset_to_demo_city
 
-ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
 CSRF_INPUT = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|'
     r'name="csrf_token" value="([^"]+)"'
@@ -53,29 +51,6 @@ class CsrfClient(FlaskClient):
         return super().post(*args, **kwargs)
 
 
-def reset_database() -> None:
-    """Empty every table (schema kept), fast on both engines."""
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    with db.engine.begin() as conn:
-        if db.engine.dialect.name == "postgresql":
-            conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                conn.execute(sa.text(f"DELETE FROM {name}"))
-
-
-def drop_everything() -> None:
-    """Start from an empty database: no tables, no alembic version."""
-    with db.engine.begin() as conn:
-        if db.engine.dialect.name == "postgresql":
-            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-        else:
-            meta = sa.MetaData()
-            meta.reflect(conn)
-            meta.drop_all(conn)
-
-
 @pytest.fixture(scope="session")
 def app():
     """One app for the session; the schema is built by the migrations, as in production."""
@@ -95,10 +70,7 @@ def app():
 def clean_state(app):
     """Each test starts with the demo city and users, a fresh throttle and an app context."""
     with app.app_context():
-        reset_database()
-        limiter.reset()
-        seed_demo()
-        db.session.commit()
+        reset_to_demo_city()
         yield
         db.session.remove()
 

@@ -1,5 +1,6 @@
 """Checking intake data: the case fields and each party, with messages that say what to fix."""
 
+import re
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
@@ -13,6 +14,8 @@ from mediation.scoping import can_see_region
 from workflows import CATEGORIES, SOURCES
 
 MAX_PARTIES = 20
+# Control characters other than tab and line breaks (PostgreSQL cannot even store NUL).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PARTY_TEXT_FIELDS = {
     "name": (120, "姓名或名称"),
     "ethnicity": (32, "民族"),
@@ -30,7 +33,9 @@ def text(data: dict, key: str, limit: int, label: str, errors: dict, required: b
         errors[key] = f"{label}应为文字。"
         return None
     value = (value or "").strip()
-    if required and not value:
+    if CONTROL_CHARACTERS.search(value):
+        errors[key] = f"{label}含有无效字符，请删除后重试。"
+    elif required and not value:
         errors[key] = f"请填写{label}。"
     elif len(value) > limit:
         errors[key] = f"{label}不能超过 {limit} 个字。"

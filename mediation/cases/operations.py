@@ -368,6 +368,7 @@ def after_draft_agreement(case, payload, now, limits):
     """Save the agreement draft and remember which stage it came from."""
     draft = draft_agreement_from(payload, case.agreement)
     agreement = case.agreement or Agreement(case=case)
+    void_signatures(agreement, now)
     for key in AGREEMENT_KEYS:
         setattr(agreement, key, getattr(draft, key))
     agreement.drafted_at = now
@@ -381,10 +382,15 @@ def follow_up_clock(case, limits):
     case.deadline_at = end_of(visit_deadline(deadline, limits)) if deadline else None
 
 
+def void_signatures(agreement: Agreement, now: datetime) -> None:
+    """Signatures given to earlier terms no longer count."""
+    for signature in agreement.signatures:
+        signature.voided_at = signature.voided_at or now
+
+
 def after_reopen(case, payload, now, limits):
     """Back to mediation: every signature collected so far is void."""
-    for signature in case.agreement.signatures:
-        signature.voided_at = signature.voided_at or now
+    void_signatures(case.agreement, now)
     case.came_from = None
 
 
