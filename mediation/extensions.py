@@ -32,6 +32,13 @@ bootstrap = Bootstrap5()
 class JsonErrorsApi(Api):
     """flask-smorest, minus its app-wide JSON error handler: mediation.errors picks HTML or JSON."""
 
+    @property
+    def ERROR_SCHEMA(self):  # noqa: N802 (flask-smorest's attribute name)
+        """Document errors in the shape mediation.errors answers with."""
+        from mediation.api.schemas import ApiError
+
+        return ApiError
+
     def _register_error_handlers(self):
         """Leave error handling to mediation.errors."""
 

@@ -12,6 +12,7 @@ from mediation.extensions import limiter
 @limiter.limit(login_limit, deduct_when=lambda response: response.status_code != 201)
 @bp.arguments(TokenRequest)
 @bp.response(201, TokenResponse)
+@bp.doc(security=[])
 def create_token(credentials):
     """Issue a token that expires after API_TOKEN_HOURS."""
     user = authenticate(credentials["username"], credentials["password"])
