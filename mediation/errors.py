@@ -1,8 +1,9 @@
-"""Error pages in Chinese for the site, and JSON errors for the API."""
+"""Error pages for the site in the user's language, and JSON errors (in Chinese) for the API."""
 
 import logging
 
 from flask import render_template, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from mediation.api.errors import CODES, ApiAbort, api_error
@@ -10,16 +11,23 @@ from mediation.operation_errors import OperationError, Refused
 
 log = logging.getLogger(__name__)
 
+
+def N_(message: str) -> str:
+    """Mark a message for pybabel without translating it: pages translate it when shown."""
+    return message
+
+
+# In Chinese for the API; the pages show them through gettext.
 MESSAGES = {
-    400: "请求内容有误，请检查后重试。",
-    401: "请先登录。",
-    403: "您没有权限执行此操作。",
-    404: "页面不存在，或不在您的辖区内。",
-    405: "不支持此请求方法。",
-    409: "数据已被他人修改，请刷新后重试。",
-    422: "请求未通过校验。",
-    429: "尝试次数过多，请稍后再试。",
-    500: "系统出现错误，我们已记录，请稍后再试。",
+    400: N_("请求内容有误，请检查后重试。"),
+    401: N_("请先登录。"),
+    403: N_("您没有权限执行此操作。"),
+    404: N_("页面不存在，或不在您的辖区内。"),
+    405: N_("不支持此请求方法。"),
+    409: N_("数据已被他人修改，请刷新后重试。"),
+    422: N_("请求未通过校验。"),
+    429: N_("尝试次数过多，请稍后再试。"),
+    500: N_("系统出现错误，我们已记录，请稍后再试。"),
 }
 
 
@@ -47,7 +55,7 @@ def handle_http_exception(error: HTTPException):
         message = error.description if error.description and status in (400, 409, 422) else ""
         return api_error(status, CODES.get(status), message or MESSAGES.get(status, error.name))
     template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/generic.html"
-    message = MESSAGES.get(status, error.name)
+    message = _(MESSAGES[status]) if status in MESSAGES else error.name
     return render_template(template, status=status, message=message), status
 
 

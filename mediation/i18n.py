@@ -1,11 +1,30 @@
-"""Locale choice: 简体中文 by default, English on request, remembered in the session."""
+"""Locale choice: 简体中文 by default, English on request, remembered in the session.
 
-from flask import Blueprint, current_app, redirect, request, session, url_for
+Interface text is translated by gettext (mediation/translations). Domain labels (states,
+triggers, roles and the code lists) are data with an English table next to each list;
+label_of picks the Chinese or the English one for the page's locale.
+"""
+
+from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale
 
+from mediation.models import cases, regions
 from mediation.urls import safe_next
+from workflows import CODE_LISTS, LABELS_EN, STATES, TRANSITIONS
 
 bp = Blueprint("i18n", __name__)
+
+# kind → (Chinese labels, English labels), each by identifier, in list order.
+LABELS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
+    "states": ({s.name: s.label for s in STATES}, {s.name: s.label_en for s in STATES}),
+    "triggers": (
+        {t.trigger: t.label for t in TRANSITIONS},
+        {t.trigger: t.label_en for t in TRANSITIONS},
+    ),
+    "levels": (regions.LEVEL_LABELS, regions.LEVEL_LABELS_EN),
+    **{kind: (dict(pairs), LABELS_EN[kind]) for kind, pairs in CODE_LISTS.items()},
+    **{kind: (dict(pairs), cases.LABELS_EN[kind]) for kind, pairs in cases.CODE_LISTS.items()},
+}
 
 
 def select_locale() -> str:
@@ -14,6 +33,27 @@ def select_locale() -> str:
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def in_english() -> bool:
+    """True when the page being rendered is in English."""
+    locale = get_locale() if has_request_context() else None
+    return locale is not None and locale.language == "en"
+
+
+def label_of(kind: str, code: str | None) -> str:
+    """The label of a code of one kind in the page's language; an unknown code as it is."""
+    chinese, english = LABELS[kind]
+    code = code or ""
+    if code not in chinese:
+        return code
+    return english[code] if in_english() else chinese[code]
+
+
+def choices_of(kind: str, pairs=None) -> list[tuple[str, str]]:
+    """A code list (all of the kind unless pairs is given) as select choices, labelled."""
+    codes = [code for code, _label in pairs] if pairs is not None else list(LABELS[kind][0])
+    return [(code, label_of(kind, code)) for code in codes]
 
 
 @bp.route("/locale/<code>", methods=["POST"])
@@ -25,6 +65,7 @@ def switch(code: str):
 
 
 def init_app(app) -> None:
-    """Register the locale switch and expose the current locale to templates."""
+    """Register the locale switch and expose the locale and the labels to templates."""
     app.register_blueprint(bp)
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["label_of"] = label_of

@@ -8,17 +8,17 @@ from workflows.table import TRANSITIONS
 
 
 def _labelled(name: str, label: str) -> MachineState:
-    """A pytransitions state that the mermaid engine draws with its Chinese label."""
+    """A pytransitions state that the mermaid engine draws with label."""
     state = MachineState(name)
     state.label = label
     return state
 
 
-def mermaid() -> str:
-    """Return the Mermaid stateDiagram source of the case workflow."""
+def mermaid(english: bool = False) -> str:
+    """Return the Mermaid stateDiagram source of the case workflow, Chinese unless english."""
     machine = GraphMachine(
         model=None,
-        states=[_labelled(s.name, s.label) for s in STATES],
+        states=[_labelled(s.name, s.label_en if english else s.label) for s in STATES],
         transitions=[
             {"trigger": t.trigger, "source": list(t.sources), "dest": dest}
             for t in TRANSITIONS

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from workflows.states import MEDIATION_STATES, SYSTEM
+from workflows.states import MEDIATION_STATES, ROLES, SYSTEM
 
 
 @dataclass(frozen=True)
@@ -255,3 +255,114 @@ SOURCES: tuple[tuple[str, str], ...] = (
     ("grid_patrol", "网格排查"),
     ("hotline_12345", "12345热线"),
 )
+
+# Each code list by kind, for labels: the roles with the system that fires triggers on its own,
+# and the rejection grounds after acceptance, which include those before.
+CODE_LISTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "roles": (*ROLES, (SYSTEM, "系统")),
+    "categories": CATEGORIES,
+    "sources": SOURCES,
+    "decline_reasons": DECLINE_REASONS,
+    "escalate_reasons": ESCALATE_REASONS,
+    "reject_grounds": REJECT_GROUNDS_AFTER_ACCEPTANCE,
+    "excluded_matters": EXCLUDED_MATTERS,
+    "other_routes": OTHER_ROUTES,
+    "agreement_fields": AGREEMENT_FIELDS,
+}
+
+# The English label of every code above, for pages shown in English (mediation.i18n.label_of).
+# The Chinese labels stay the source: the API, the audit log and the refusals use them.
+LABELS_EN: dict[str, dict[str, str]] = {
+    "roles": {
+        "grid_worker": "Grid worker",
+        "mediator": "People's mediator",
+        "street_officer": "Street governance center / justice office",
+        "judge": "Judge",
+        "admin": "Administrator",
+        SYSTEM: "System",
+    },
+    "categories": {
+        "marriage_family": "Marriage and family",
+        "neighbor": "Neighbors",
+        "housing_land": "Housing and homesteads",
+        "contract": "Contracts",
+        "business": "Production and business",
+        "damages": "Compensation for damage",
+        "forest_land": "Forests and land",
+        "land_acquisition": "Land acquisition and demolition",
+        "environment": "Environmental pollution",
+        "labor": "Labor disputes",
+        "consumer": "Consumer disputes",
+        "medical": "Medical disputes",
+        "traffic": "Road traffic accidents",
+        "property_management": "Property management",
+        "other": "Other",
+    },
+    "sources": {
+        "application": "Application by a party",
+        "committee_initiative": "Mediation on the committee's initiative",
+        "police_referral": "Referred by the police",
+        "court_referral": "Entrusted or referred by a court",
+        "government_referral": "Assigned by a government department",
+        "grid_patrol": "Found on grid patrol",
+        "hotline_12345": "12345 hotline",
+    },
+    "decline_reasons": {
+        "before_authority": (
+            "Already accepted or resolved by a people's court, the police "
+            "or another administrative authority"
+        ),
+        "not_civil_dispute": "Not a civil dispute",
+        "party_refuses": "A party expressly refuses mediation",
+    },
+    "escalate_reasons": {
+        "complex": "Complex case",
+        "cross_region": "Dispute across areas",
+        "escalation_risk": "Risk of escalation",
+        "cannot_settle": "Could not be settled at grid level",
+    },
+    "reject_grounds": {
+        "violates_mandatory_law": (
+            "Violates mandatory provisions of laws or administrative regulations"
+        ),
+        "harms_public_interest": "Harms the interests of the State or the public interest",
+        "harms_others": "Harms the lawful rights and interests of persons outside the case",
+        "against_public_order": "Contrary to public order and good morals",
+        "not_voluntary": "Violates the principle of voluntariness",
+        "unclear_content": "The content is unclear and cannot be confirmed",
+        "other": "Other circumstances in which judicial confirmation is not possible",
+        "not_civil_case": "Outside the civil cases a people's court accepts",
+        "no_jurisdiction": "Not within the jurisdiction of the court that received the application",
+        "status_relationship": (
+            "Seeks confirmation of a status relationship such as marriage, parentage or adoption"
+        ),
+        "other_procedure": (
+            "Falls under another special procedure, the public summons procedure "
+            "or bankruptcy proceedings"
+        ),
+        "title_confirmation": (
+            "The agreement concerns title to property or intellectual property rights"
+        ),
+    },
+    "excluded_matters": {
+        "personal_status": "Personal status relationships",
+        "marriage": "Marriage",
+        "adoption": "Adoption",
+        "parentage": "Parentage",
+        "property_title": "Title to property",
+        "ip_title": "Title to intellectual property",
+    },
+    "other_routes": {
+        "litigation": "Litigation",
+        "arbitration": "Arbitration",
+        "administrative": "Administrative remedies",
+    },
+    "agreement_fields": {
+        "facts": "Facts of the dispute, matters in dispute and each party's responsibility",
+        "terms": "Terms of the agreement",
+        "performance_method": "Manner of performance",
+        "performance_place": "Place of performance",
+        "performance_deadline": "Performance deadline",
+        "amount": "Agreed amount",
+    },
+}

@@ -1,11 +1,14 @@
 """Forms to create and edit users."""
 
+from functools import partial
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from mediation.auth.forms import strong_password
+from mediation.i18n import choices_of
 from workflows.states import ROLES
 
 
@@ -26,7 +29,9 @@ class UserForm(FlaskForm):
         _l("姓名"),
         validators=[DataRequired(_l("请输入姓名。")), Length(max=80, message=_l("姓名过长。"))],
     )
-    role = SelectField(_l("角色"), choices=list(ROLES), validators=[DataRequired()])
+    role = SelectField(
+        _l("角色"), choices=partial(choices_of, "roles", ROLES), validators=[DataRequired()]
+    )
     unit = SelectField(_l("所属单位"), validators=[DataRequired(_l("请选择所属单位。"))])
     password = PasswordField(
         _l("初始密码"),

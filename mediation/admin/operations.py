@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from mediation.extensions import db
+from mediation.i18n import label_of
 from mediation.models import Committee, Court, Region, User
 
 # Which kind of unit each role belongs to, and at which region levels.
@@ -29,10 +30,11 @@ def unit_choices() -> list[tuple[str, str]]:
     regions = db.session.scalars(sa.select(Region).order_by(Region.path)).all()
     committees = db.session.scalars(sa.select(Committee).order_by(Committee.code)).all()
     courts = db.session.scalars(sa.select(Court).order_by(Court.code)).all()
+    committee, court = _("调委会"), _("法院")
     return (
-        [(f"region:{r.id}", f"{r.level_label} · {r.name}") for r in regions]
-        + [(f"committee:{c.id}", f"{_('调委会')} · {c.name}") for c in committees]
-        + [(f"court:{c.id}", f"{_('法院')} · {c.name}") for c in courts]
+        [(f"region:{r.id}", f"{label_of('levels', r.level)} · {r.name}") for r in regions]
+        + [(f"committee:{c.id}", f"{committee} · {c.name}") for c in committees]
+        + [(f"court:{c.id}", f"{court} · {c.name}") for c in courts]
     )
 
 

@@ -15,9 +15,10 @@ from mediation.admin.operations import (
     unit_value,
 )
 from mediation.extensions import db
+from mediation.i18n import in_english
 from mediation.models import User
 from mediation.permissions import role_required
-from workflows import ROLES, STATES, TRANSITIONS, mermaid
+from workflows import TRANSITIONS, mermaid
 
 
 @bp.route("/users")
@@ -80,8 +81,6 @@ def workflow():
     g.csp_relax_style = True
     return render_template(
         "admin/workflow.html",
-        source=mermaid(),
-        states=STATES,
+        source=mermaid(english=in_english()),
         transitions=TRANSITIONS,
-        role_labels={**dict(ROLES), "system": "系统"},
     )

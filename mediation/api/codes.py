@@ -2,13 +2,13 @@
 
 from mediation.api import bp
 from mediation.api.schemas import CodesOut
-from mediation.cases.operations import SIGNATURE_METHODS
 from mediation.models.cases import (
     PARTY_KINDS,
     PARTY_ROLES,
     SATISFACTION,
     SESSION_OUTCOMES,
     SEXES,
+    SIGNATURE_METHODS,
 )
 from workflows import (
     AGREEMENT_FIELDS,

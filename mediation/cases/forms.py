@@ -3,13 +3,17 @@
 The operations check every value and say in Chinese what to fix, so these forms carry no
 validators of their own: they render the fields, keep what the user typed, turn a post into
 the plain dict an operation expects, and put the operation's messages next to the fields.
+Labels are translated when a form is built (choices passed as functions run then).
 """
 
 from collections import defaultdict
 from datetime import datetime
+from functools import partial
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import (
@@ -27,32 +31,24 @@ from wtforms import (
 from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from mediation.cases.intake import MAX_PARTIES
-from mediation.cases.operations import MEDIATOR_ROLES, SIGNATURE_METHODS
+from mediation.cases.operations import MEDIATOR_ROLES
 from mediation.extensions import db
-from mediation.models import Case, Committee, Court, Region, User, court_regions
-from mediation.models.cases import (
-    PARTY_KINDS,
-    PARTY_ROLES,
-    SATISFACTION,
-    SESSION_OUTCOMES,
-    SEXES,
+from mediation.i18n import choices_of, label_of
+from mediation.models import (
+    Agreement,
+    Case,
+    Committee,
+    Court,
+    Party,
+    Region,
+    User,
+    court_regions,
 )
 from mediation.scoping import region_clause, region_tree
-from workflows import (
-    CATEGORIES,
-    DECLINE_REASONS,
-    ESCALATE_REASONS,
-    EXCLUDED_MATTERS,
-    OTHER_ROUTES,
-    REJECT_GROUNDS_AFTER_ACCEPTANCE,
-    REJECT_GROUNDS_BEFORE_ACCEPTANCE,
-    SOURCES,
-    STATES,
-)
+from workflows import REJECT_GROUNDS_AFTER_ACCEPTANCE, REJECT_GROUNDS_BEFORE_ACCEPTANCE
 from workflows.deadlines import CHINA_TZ
 
-PICK = ("", "请选择")
-STATE_CHOICES = [("", "全部状态"), *((s.name, s.label) for s in STATES)]
+PICK = ("", _l("请选择"))
 NO_EXCLUDED_MATTER = "none"
 PARTY_TEXT = (
     "name",
@@ -89,6 +85,29 @@ class GroupedSelect(Select):
         selected = "" if field.data else " selected"
         # Attribute values are escaped, so the first ">" closes the <select> tag.
         return Markup(html.replace(">", f'><option value=""{selected}>{PICK[1]}</option>', 1))
+
+
+def picked(kind: str, pairs=None) -> list[tuple[str, str]]:
+    """A code list as choices after an empty 请选择 option."""
+    return [PICK, *choices_of(kind, pairs)]
+
+
+def state_choices() -> list[tuple[str, str]]:
+    """Every state, after 全部状态, for the list filter."""
+    return [("", _("全部状态")), *choices_of("states")]
+
+
+def party_label(party: Party) -> str:
+    """A party by role and name: 申请人张三."""
+    return _("%(role)s%(name)s", role=label_of("party_roles", party.role), name=party.name)
+
+
+def signer_labels(agreement: Agreement) -> dict[str, str]:
+    """Who must sign the agreement, labelled for the page: signer code → label."""
+    labels = {f"party:{p.id}": party_label(p) for p in agreement.case.parties}
+    labels["mediator"] = _("调解员")
+    labels["seal"] = _("调委会印章")
+    return labels
 
 
 def show_errors(form, fields: dict[str, str]) -> list[str]:
@@ -132,7 +151,18 @@ def mediator_choices(case: Case) -> list[tuple[str, str]]:
         .options(so.joinedload(User.committee), so.joinedload(User.region))
         .order_by(User.role, User.username)
     ).all()
-    return [(u.username, f"{u.display_name}（{u.role_label} · {u.unit_name}）") for u in users]
+    return [
+        (
+            u.username,
+            _(
+                "%(name)s（%(role)s · %(unit)s）",
+                name=u.display_name,
+                role=label_of("roles", u.role),
+                unit=u.unit_name,
+            ),
+        )
+        for u in users
+    ]
 
 
 def court_choices(case: Case) -> list[tuple[str, str]]:
@@ -167,7 +197,7 @@ def grid_choices(user: User) -> dict[str, list[tuple[str, str]]]:
 
 def region_choices(user: User) -> list[tuple[str, str]]:
     """The visible region tree as one indented list, for the list filter."""
-    choices = [("", "全部辖区")]
+    choices = [("", _("全部辖区"))]
 
     def walk(nodes: list[dict], depth: int) -> None:
         for node in nodes:
@@ -184,18 +214,18 @@ def region_choices(user: User) -> list[tuple[str, str]]:
 class PartyForm(Form):
     """One party row of the intake form."""
 
-    role = SelectField("当事人类型", choices=list(PARTY_ROLES))
-    kind = SelectField("主体类型", choices=list(PARTY_KINDS))
-    name = StringField("姓名或名称")
-    sex = SelectField("性别", choices=[("", "—"), *SEXES])
-    ethnicity = StringField("民族", render_kw={"placeholder": "如：汉族"})
-    id_number = StringField("身份证号码", render_kw={"autocomplete": "off", "maxlength": 32})
-    phone = StringField("联系电话", render_kw={"inputmode": "tel", "autocomplete": "off"})
-    address = StringField("住址")
-    occupation = StringField("职业")
-    legal_representative = StringField("法定代表人")
-    agent = StringField("代理人")
-    refuses_mediation = BooleanField("明确拒绝调解")
+    role = SelectField(_l("当事人类型"), choices=partial(choices_of, "party_roles"))
+    kind = SelectField(_l("主体类型"), choices=partial(choices_of, "party_kinds"))
+    name = StringField(_l("姓名或名称"))
+    sex = SelectField(_l("性别"), choices=lambda: [("", "—"), *choices_of("sexes")])
+    ethnicity = StringField(_l("民族"), render_kw={"placeholder": _l("如：汉族")})
+    id_number = StringField(_l("身份证号码"), render_kw={"autocomplete": "off", "maxlength": 32})
+    phone = StringField(_l("联系电话"), render_kw={"inputmode": "tel", "autocomplete": "off"})
+    address = StringField(_l("住址"))
+    occupation = StringField(_l("职业"))
+    legal_representative = StringField(_l("法定代表人"))
+    agent = StringField(_l("代理人"))
+    refuses_mediation = BooleanField(_l("明确拒绝调解"))
 
     def is_blank(self) -> bool:
         """True when the row was left empty (an unused row on a page without JavaScript)."""
@@ -213,12 +243,12 @@ class PartyForm(Form):
 class IntakeForm(PageForm):
     """受理登记: the dispute and its parties."""
 
-    title = StringField("纠纷标题", render_kw={"maxlength": 200})
-    category = SelectField("纠纷类型", choices=[PICK, *CATEGORIES])
-    source = SelectField("案件来源", choices=[PICK, *SOURCES])
-    grid = SelectField("所在网格", choices={}, widget=GroupedSelect())
-    amount = StringField("涉及金额（元）", render_kw={"inputmode": "decimal"})
-    description = TextAreaField("纠纷简要情况", render_kw={"rows": 4})
+    title = StringField(_l("纠纷标题"), render_kw={"maxlength": 200})
+    category = SelectField(_l("纠纷类型"), choices=partial(picked, "categories"))
+    source = SelectField(_l("案件来源"), choices=partial(picked, "sources"))
+    grid = SelectField(_l("所在网格"), choices={}, widget=GroupedSelect())
+    amount = StringField(_l("涉及金额（元）"), render_kw={"inputmode": "decimal"})
+    description = TextAreaField(_l("纠纷简要情况"), render_kw={"rows": 4})
     parties = FieldList(FormField(PartyForm), min_entries=2, max_entries=MAX_PARTIES + 1)
 
     def __init__(self, *args, user: User, **kwargs):
@@ -274,12 +304,12 @@ def blank_party_row() -> PartyForm:
 class SessionForm(PageForm):
     """调解记录."""
 
-    held_at = StringField("调解时间", render_kw={"type": "datetime-local"})
-    location = StringField("调解地点")
-    mediators = StringField("调解员")
-    attendees = TextAreaField("参加人", render_kw={"rows": 2})
-    summary = TextAreaField("各方陈述及调解经过", render_kw={"rows": 6})
-    outcome = SelectField("调解结果", choices=[PICK, *SESSION_OUTCOMES])
+    held_at = StringField(_l("调解时间"), render_kw={"type": "datetime-local"})
+    location = StringField(_l("调解地点"))
+    mediators = StringField(_l("调解员"))
+    attendees = TextAreaField(_l("参加人"), render_kw={"rows": 2})
+    summary = TextAreaField(_l("各方陈述及调解经过"), render_kw={"rows": 6})
+    outcome = SelectField(_l("调解结果"), choices=partial(picked, "session_outcomes"))
     template = "cases/session_form.html"
 
     def prefill(self, user: User) -> None:
@@ -295,11 +325,13 @@ class SessionForm(PageForm):
 class VisitForm(PageForm):
     """回访记录."""
 
-    visited_at = StringField("回访时间", render_kw={"type": "datetime-local"})
-    performed = RadioField("协议履行情况", choices=[("yes", "已履行"), ("no", "未履行")])
-    satisfaction = SelectField("满意程度", choices=[PICK, *SATISFACTION])
-    remaining_risk = TextAreaField("遗留风险", render_kw={"rows": 2})
-    notes = TextAreaField("回访情况", render_kw={"rows": 4})
+    visited_at = StringField(_l("回访时间"), render_kw={"type": "datetime-local"})
+    performed = RadioField(
+        _l("协议履行情况"), choices=[("yes", _l("已履行")), ("no", _l("未履行"))]
+    )
+    satisfaction = SelectField(_l("满意程度"), choices=partial(picked, "satisfaction"))
+    remaining_risk = TextAreaField(_l("遗留风险"), render_kw={"rows": 2})
+    notes = TextAreaField(_l("回访情况"), render_kw={"rows": 4})
     template = "cases/visit_form.html"
 
     def prefill(self, user: User) -> None:
@@ -320,19 +352,19 @@ class VisitForm(PageForm):
 class SignatureForm(PageForm):
     """One signature on the drafted agreement: drawn on the screen or a typed name."""
 
-    signer = SelectField("签名人")
-    method = RadioField("签名方式", choices=list(SIGNATURE_METHODS), default="typed")
-    typed_name = StringField("签名姓名")
-    image = HiddenField("手写签名")
+    signer = SelectField(_l("签名人"))
+    method = RadioField(
+        _l("签名方式"), choices=partial(choices_of, "signature_methods"), default="typed"
+    )
+    typed_name = StringField(_l("签名姓名"))
+    image = HiddenField(_l("手写签名"))
 
     def prepare(self, case: Case) -> None:
         """Offer the signers who have not signed yet."""
         agreement = case.agreement
         signed = {s.signer for s in agreement.signatures if s.voided_at is None}
         self.signer.choices = [
-            (code, label)
-            for code, label in agreement.required_signers().items()
-            if code not in signed
+            (code, label) for code, label in signer_labels(agreement).items() if code not in signed
         ]
 
     def payload(self) -> dict:
@@ -348,7 +380,7 @@ class SignatureForm(PageForm):
 class AssignForm(PageForm):
     """Give the case to another mediator of the area."""
 
-    mediator = SelectField("改派调解员")
+    mediator = SelectField(_l("改派调解员"))
 
     def prepare(self, case: Case) -> None:
         """Offer the mediators who work where the case is."""
@@ -374,7 +406,7 @@ class TriggerForm(PageForm):
 class AcceptForm(TriggerForm):
     """受理: who will mediate."""
 
-    mediator = SelectField("承办调解员")
+    mediator = SelectField(_l("承办调解员"))
 
     def prepare(self, case: Case) -> None:
         """Offer the mediators who work where the case is; the assigned one first."""
@@ -386,30 +418,31 @@ class AcceptForm(TriggerForm):
 class DeclineForm(TriggerForm):
     """不予受理: a reason from the fixed list."""
 
-    reason_code = SelectField("不予受理的理由", choices=[PICK, *DECLINE_REASONS])
+    reason_code = SelectField(_l("不予受理的理由"), choices=partial(picked, "decline_reasons"))
 
 
 class EscalateForm(TriggerForm):
     """上报街道: a reason code and an explanation."""
 
-    reason_code = SelectField("上报街道的理由", choices=[PICK, *ESCALATE_REASONS])
-    reason = TextAreaField("上报说明", render_kw={"rows": 3})
+    reason_code = SelectField(_l("上报街道的理由"), choices=partial(picked, "escalate_reasons"))
+    reason = TextAreaField(_l("上报说明"), render_kw={"rows": 3})
 
 
 class DraftAgreementForm(TriggerForm):
     """拟定调解协议: the agreement's fields."""
 
-    facts = TextAreaField("纠纷事实、争议事项及各方责任", render_kw={"rows": 4})
+    facts = TextAreaField(_l("纠纷事实、争议事项及各方责任"), render_kw={"rows": 4})
     terms = TextAreaField(
-        "协议条款（每行一条）", render_kw={"rows": 4, "placeholder": "每行写一条协议条款"}
+        _l("协议条款（每行一条）"),
+        render_kw={"rows": 4, "placeholder": _l("每行写一条协议条款")},
     )
-    performance_method = StringField("履行方式", render_kw={"placeholder": "如：银行转账"})
-    performance_place = StringField("履行地点")
-    performance_deadline = StringField("履行期限", render_kw={"type": "date"})
-    amount = StringField("协议金额（元）", render_kw={"inputmode": "decimal"})
+    performance_method = StringField(_l("履行方式"), render_kw={"placeholder": _l("如：银行转账")})
+    performance_place = StringField(_l("履行地点"))
+    performance_deadline = StringField(_l("履行期限"), render_kw={"type": "date"})
+    amount = StringField(_l("协议金额（元）"), render_kw={"inputmode": "decimal"})
     matter = SelectField(
-        "协议是否涉及以下事项",
-        choices=[(NO_EXCLUDED_MATTER, "不涉及"), *EXCLUDED_MATTERS],
+        _l("协议是否涉及以下事项"),
+        choices=lambda: [(NO_EXCLUDED_MATTER, _("不涉及")), *choices_of("excluded_matters")],
         default=NO_EXCLUDED_MATTER,
     )
 
@@ -438,13 +471,15 @@ class DraftAgreementForm(TriggerForm):
 class RequestConfirmationForm(TriggerForm):
     """申请司法确认: the court and the parties' joint application."""
 
-    court = SelectField("受理法院")
-    consents = MultiCheckboxField("共同申请司法确认的当事人（全体当事人均须勾选）")
+    court = SelectField(_l("受理法院"))
+    consents = MultiCheckboxField(_l("共同申请司法确认的当事人（全体当事人均须勾选）"))
 
     def prepare(self, case: Case) -> None:
         """Offer the courts serving the grid and every party."""
         self.court.choices = [PICK, *court_choices(case)]
-        self.consents.choices = [(str(p.id), f"{p.role_label} {p.name}") for p in case.parties]
+        self.consents.choices = [
+            (str(p.id), f"{label_of('party_roles', p.role)} {p.name}") for p in case.parties
+        ]
 
     def payload(self) -> dict:
         """The court's code and the ids of the consenting parties."""
@@ -456,37 +491,39 @@ class AcceptApplicationForm(TriggerForm):
     """受理确认申请: the court's case number."""
 
     court_case_number = StringField(
-        "法院案号", render_kw={"placeholder": "如：（2026）鄂0102民特1号"}
+        _l("法院案号"), render_kw={"placeholder": _l("如：（2026）鄂0102民特1号")}
     )
 
 
 class ConfirmForm(TriggerForm):
     """裁定协议有效: the ruling."""
 
-    ruling_text = TextAreaField("裁定书内容", render_kw={"rows": 4})
+    ruling_text = TextAreaField(_l("裁定书内容"), render_kw={"rows": 4})
 
 
 class RejectConfirmationForm(TriggerForm):
     """不予受理/驳回申请: a ground from the fixed lists."""
 
-    ground = SelectField("理由")
+    ground = SelectField(_l("理由"))
 
     def prepare(self, case: Case) -> None:
         """不予受理 grounds before the court accepted the application, 驳回 grounds after."""
         accepted = case.status == "confirmation_accepted"
-        self.ground.label.text = "驳回理由" if accepted else "不予受理理由"
+        self.ground.label.text = _("驳回理由") if accepted else _("不予受理理由")
         grounds = REJECT_GROUNDS_AFTER_ACCEPTANCE if accepted else REJECT_GROUNDS_BEFORE_ACCEPTANCE
-        self.ground.choices = [PICK, *grounds]
+        self.ground.choices = picked("reject_grounds", grounds)
 
 
 class TerminateForm(TriggerForm):
     """终止调解: why, and which other routes the parties were told of."""
 
-    reason = TextAreaField("终止调解的原因", render_kw={"rows": 3})
-    routes_told = MultiCheckboxField("已告知当事人的其他途径", choices=list(OTHER_ROUTES))
+    reason = TextAreaField(_l("终止调解的原因"), render_kw={"rows": 3})
+    routes_told = MultiCheckboxField(
+        _l("已告知当事人的其他途径"), choices=partial(choices_of, "other_routes")
+    )
 
 
-def reason_form(label: str) -> type[TriggerForm]:
+def reason_form(label) -> type[TriggerForm]:
     """A form that asks only for a written reason."""
     return type(
         "ReasonForm", (TriggerForm,), {"reason": TextAreaField(label, render_kw={"rows": 3})}
@@ -498,15 +535,15 @@ TRIGGER_FORMS: dict[str, type[TriggerForm]] = {
     "decline": DeclineForm,
     "escalate": EscalateForm,
     "draft_agreement": DraftAgreementForm,
-    "reopen": reason_form("退回重新调解的原因"),
+    "reopen": reason_form(_l("退回重新调解的原因")),
     "request_confirmation": RequestConfirmationForm,
     "accept_application": AcceptApplicationForm,
     "confirm": ConfirmForm,
     "reject_confirmation": RejectConfirmationForm,
-    "withdraw_confirmation": reason_form("当事人撤回司法确认申请的情况"),
-    "remediate": reason_form("重新调解的原因"),
+    "withdraw_confirmation": reason_form(_l("当事人撤回司法确认申请的情况")),
+    "remediate": reason_form(_l("重新调解的原因")),
     "terminate": TerminateForm,
-    "withdraw": reason_form("申请人撤回的情况"),
+    "withdraw": reason_form(_l("申请人撤回的情况")),
     "close": TriggerForm,
 }
 

@@ -29,7 +29,7 @@ from mediation.models import (
     Signature,
     User,
 )
-from mediation.models.cases import SATISFACTION, SESSION_OUTCOMES
+from mediation.models.cases import SATISFACTION, SESSION_OUTCOMES, SIGNATURE_METHODS
 from mediation.models.types import utcnow
 from mediation.operation_errors import (
     ChainMoved,
@@ -688,7 +688,6 @@ def reveal_party_field(user: User, case_id: int, party_id: int, field: str, now=
     return with_retries(work)
 
 
-SIGNATURE_METHODS = (("drawn", "手写签名"), ("typed", "输入姓名并按指印"))
 MAX_SIGNATURE_IMAGE = 400_000
 STAFF_SIGNERS = ("mediator", "seal")
 

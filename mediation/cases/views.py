@@ -11,48 +11,40 @@ from datetime import timedelta
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from mediation.cases import forms
 from mediation.cases import operations as ops
 from mediation.cases.queries import list_cases, parse_filters
 from mediation.extensions import db
+from mediation.i18n import LABELS, choices_of, label_of
 from mediation.models import AuditEvent, User
 from mediation.models.types import utcnow
-from mediation.models.users import ROLE_LABELS
 from mediation.operation_errors import Conflict, InvalidInput, OperationError, Refused
 from mediation.privacy import mask_id_number, mask_phone
-from workflows import (
-    CATEGORIES,
-    DECLINE_REASONS,
-    ESCALATE_REASONS,
-    EXCLUDED_MATTERS,
-    OTHER_ROUTES,
-    REJECT_GROUNDS_AFTER_ACCEPTANCE,
-    STATE_BY_NAME,
-    SYSTEM,
-    TRANSITION_BY_TRIGGER,
-    available_triggers,
-)
+from workflows import SYSTEM, TRANSITION_BY_TRIGGER, available_triggers
 from workflows.deadlines import CHINA_TZ
 
 bp = Blueprint("cases", __name__)
 
-CONFLICT_MESSAGE = "案件已被他人更新，请刷新后重试"
+CONFLICT_MESSAGE = _l("案件已被他人更新，请刷新后重试")
+# The timeline's names of the events that are not triggers.
 ACTION_LABELS = {
-    "create": "登记纠纷",
-    "session": "记录调解",
-    "visit": "登记回访",
-    "sign": "协议签名",
-    "reveal": "查看完整号码",
-    "assign_mediator": "指派调解员",
-    **{t.trigger: t.label for t in TRANSITION_BY_TRIGGER.values()},
+    "create": _l("登记纠纷"),
+    "session": _l("记录调解"),
+    "visit": _l("登记回访"),
+    "sign": _l("协议签名"),
+    "reveal": _l("查看完整号码"),
+    "assign_mediator": _l("指派调解员"),
 }
-FIELD_LABELS = {"id_number": "身份证号码", "phone": "联系电话"}
-CODE_LABELS = {
-    "reason_code": dict(DECLINE_REASONS + ESCALATE_REASONS),
-    "ground": dict(REJECT_GROUNDS_AFTER_ACCEPTANCE),
-    "matter": dict(EXCLUDED_MATTERS),
+FIELD_LABELS = {"id_number": _l("身份证号码"), "phone": _l("联系电话")}
+# The coded entries of an audit event's payload, and the kinds of label their codes are of.
+CODED_ENTRIES = {
+    "reason_code": ("decline_reasons", "escalate_reasons"),
+    "ground": ("reject_grounds",),
+    "matter": ("excluded_matters",),
 }
 SOON = timedelta(days=2)
 # Far beyond any real list, and small enough that the row offset fits a 64-bit integer.
@@ -70,7 +62,7 @@ def china_time(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:
 @bp.app_template_filter("yuan")
 def yuan(amount) -> str:
     """An amount in yuan: 3,500.00 元."""
-    return "" if amount is None else f"{amount:,.2f} 元"
+    return "" if amount is None else _("%(amount)s 元", amount=f"{amount:,.2f}")
 
 
 bp.add_app_template_filter(mask_id_number, "mask_id")
@@ -90,47 +82,47 @@ def deadline_state(moment, overdue: bool = False) -> str | None:
 
 
 @bp.app_template_global()
-def state_label(name: str | None) -> str:
-    """A state's Chinese label."""
-    state = STATE_BY_NAME.get(name or "")
-    return state.label if state else (name or "")
+def trigger_label(action: str) -> str:
+    """The label of a trigger, or of another action on the timeline."""
+    if action in TRANSITION_BY_TRIGGER:
+        return label_of("triggers", action)
+    return str(ACTION_LABELS.get(action, action))
 
 
-@bp.app_template_global()
-def code_label(kind: str, code: str | None) -> str:
-    """The label of a reason code, a rejection ground or an excluded matter."""
-    return CODE_LABELS.get(kind, {}).get(code or "", code or "")
-
-
-@bp.app_template_global()
-def trigger_label(trigger: str) -> str:
-    """A trigger's Chinese label."""
-    return ACTION_LABELS.get(trigger, trigger)
+def coded_label(kinds: tuple[str, ...], code) -> str:
+    """The label of a code of one of kinds; an unknown code as it is."""
+    code = str(code)
+    for kind in kinds:
+        if code in LABELS[kind][0]:
+            return label_of(kind, code)
+    return code
 
 
 def event_details(event: AuditEvent, parties: dict, signers: dict, names: dict) -> list[str]:
     """The parts of an audit event's payload worth reading on the timeline."""
     payload = event.payload or {}
     details = []
-    for key in CODE_LABELS:
+    for key, kinds in CODED_ENTRIES.items():
         if payload.get(key):
-            details.append(code_label(key, payload[key]))
+            details.append(coded_label(kinds, payload[key]))
     if payload.get("routes_told"):
-        routes = dict(OTHER_ROUTES)
         told = payload["routes_told"]
         told = [told] if isinstance(told, str) else told
-        details.append("已告知：" + "、".join(routes.get(r, str(r)) for r in told))
+        routes = _("、").join(coded_label(("other_routes",), r) for r in told)
+        details.append(_("已告知：%(routes)s", routes=routes))
     if payload.get("mediator"):
-        details.append(f"调解员：{names.get(payload['mediator'], payload['mediator'])}")
+        name = names.get(payload["mediator"], payload["mediator"])
+        details.append(_("调解员：%(name)s", name=name))
     if payload.get("court_case_number"):
-        details.append(f"法院案号：{payload['court_case_number']}")
+        details.append(_("法院案号：%(number)s", number=payload["court_case_number"]))
     if event.action == "sign":
         details.append(signers.get(payload.get("signer"), payload.get("signer", "")))
     if event.action == "reveal":
         who = parties.get(payload.get("party_id"), "")
-        details.append(f"{who}的{FIELD_LABELS.get(payload.get('field'), '')}")
+        field = FIELD_LABELS.get(payload.get("field"), "")
+        details.append(_("%(party)s的%(field)s", party=who, field=field))
     if event.action == "visit" and "performed" in payload:
-        details.append("协议已履行" if payload["performed"] else "协议未履行")
+        details.append(_("协议已履行") if payload["performed"] else _("协议未履行"))
     return details
 
 
@@ -142,8 +134,8 @@ def timeline(case) -> list[dict]:
         .options(so.joinedload(AuditEvent.actor))
         .order_by(AuditEvent.seq)
     ).all()
-    parties = {p.id: f"{p.role_label}{p.name}" for p in case.parties}
-    signers = case.agreement.required_signers() if case.agreement else {}
+    parties = {p.id: forms.party_label(p) for p in case.parties}
+    signers = forms.signer_labels(case.agreement) if case.agreement else {}
     usernames = {e.payload.get("mediator") for e in events if (e.payload or {}).get("mediator")}
     names = dict(
         db.session.execute(
@@ -153,8 +145,8 @@ def timeline(case) -> list[dict]:
     return [
         {
             "event": event,
-            "actor": event.actor.display_name if event.actor else "系统",
-            "role": ROLE_LABELS.get(event.actor_role, "系统" if event.actor_role == SYSTEM else ""),
+            "actor": event.actor.display_name if event.actor else label_of("roles", SYSTEM),
+            "role": label_of("roles", event.actor_role),
             "details": event_details(event, parties, signers, names),
         }
         for event in events
@@ -208,6 +200,7 @@ def case_page(
         can_reveal=role in ops.REVEAL_ROLES,
         can_record_session=role in ops.RECORDING_ROLES and case.status in ops.SESSION_STATES,
         can_record_visit=role in ops.RECORDING_ROLES and case.status in ops.VISIT_STATES,
+        signers=forms.signer_labels(case.agreement) if case.agreement else {},
         signatures={s.signer: s for s in signatures if s.voided_at is None},
         revealed=revealed or {},
     ), status
@@ -255,8 +248,8 @@ def render_list(result, problem: str | None = None):
         result=result,
         problem=problem,
         args=args,
-        states=forms.STATE_CHOICES,
-        categories=[("", "全部类型"), *CATEGORIES],
+        states=forms.state_choices(),
+        categories=[("", _("全部类型")), *choices_of("categories")],
         regions=forms.region_choices(current_user),
         can_intake=current_user.role in ops.INTAKE_ROLES,
     )
@@ -277,7 +270,7 @@ def new():
             status = 400
             problems = form.show_errors(problem.fields) if problem.fields else [problem.message]
         else:
-            flash(f"已登记纠纷，案号 {case.number}。", "success")
+            flash(_("已登记纠纷，案号 %(number)s。", number=case.number), "success")
             return redirect(url_for(".detail", case_id=case.id))
     return render_template(
         "cases/new.html",
@@ -308,7 +301,7 @@ def transition(case_id: int, trigger: str):
         )
     except (InvalidInput, Refused, Conflict) as problem:
         return refused_page(case_id, problem, form, submitted=form, open_trigger=trigger)
-    flash(f"已完成“{trigger_label(trigger)}”。", "success")
+    flash(_("已完成“%(action)s”。", action=trigger_label(trigger)), "success")
     return redirect(url_for(".detail", case_id=case_id))
 
 
@@ -322,9 +315,9 @@ def sign(case_id: int):
     except (InvalidInput, Refused, Conflict) as problem:
         return refused_page(case_id, problem, form, sign_form=form)
     if signature.agreement.case.status == "agreement_effective":
-        flash("签名已登记。各方均已签署，调解协议已生效。", "success")
+        flash(_("签名已登记。各方均已签署，调解协议已生效。"), "success")
     else:
-        flash("签名已登记。", "success")
+        flash(_("签名已登记。"), "success")
     return redirect(url_for(".detail", case_id=case_id, _anchor="agreement"))
 
 
@@ -337,7 +330,7 @@ def assign(case_id: int):
         case = ops.assign_mediator(current_user, case_id, form.mediator.data)
     except (InvalidInput, Refused, Conflict) as problem:
         return refused_page(case_id, problem, form, assign_form=form)
-    flash(f"已指派调解员 {case.mediator.display_name}。", "success")
+    flash(_("已指派调解员 %(name)s。", name=case.mediator.display_name), "success")
     return redirect(url_for(".detail", case_id=case_id))
 
 
@@ -354,14 +347,14 @@ def reveal(case_id: int, party_id: int):
 @login_required
 def new_session(case_id: int):
     """调解记录: record a mediation session."""
-    return record_page(case_id, forms.SessionForm, ops.record_session, "已保存调解记录。")
+    return record_page(case_id, forms.SessionForm, ops.record_session, _("已保存调解记录。"))
 
 
 @bp.route("/<int:case_id>/visits/new", methods=["GET", "POST"])
 @login_required
 def new_visit(case_id: int):
     """回访记录: record a follow-up visit."""
-    return record_page(case_id, forms.VisitForm, ops.record_visit, "已保存回访记录。")
+    return record_page(case_id, forms.VisitForm, ops.record_visit, _("已保存回访记录。"))
 
 
 def record_page(case_id: int, form_class, operation, saved: str):

@@ -10,10 +10,8 @@ from mediation.extensions import db
 from mediation.models.regions import Committee, Court, Region
 from mediation.models.types import UTCDateTime, utcnow
 from mediation.models.users import User
-from workflows import CATEGORIES, SOURCES, STATE_BY_NAME, TERMINAL_STATES
+from workflows import STATE_BY_NAME, TERMINAL_STATES
 
-CATEGORY_LABELS = dict(CATEGORIES)
-SOURCE_LABELS = dict(SOURCES)
 PARTY_ROLES = (("applicant", "申请人"), ("respondent", "被申请人"), ("third_party", "第三人"))
 PARTY_KINDS = (("person", "自然人"), ("organization", "法人或其他组织"))
 SEXES = (("male", "男"), ("female", "女"))
@@ -23,6 +21,44 @@ SESSION_OUTCOMES = (
     ("agreed", "达成一致"),
     ("failed", "未达成一致"),
 )
+SIGNATURE_METHODS = (("drawn", "手写签名"), ("typed", "输入姓名并按指印"))
+
+# The code lists of the case records by kind, and the English label of every code, for pages
+# shown in English (mediation.i18n.label_of); the Chinese labels stay the API's and the audit's.
+CODE_LISTS = {
+    "party_roles": PARTY_ROLES,
+    "party_kinds": PARTY_KINDS,
+    "sexes": SEXES,
+    "satisfaction": SATISFACTION,
+    "session_outcomes": SESSION_OUTCOMES,
+    "signature_methods": SIGNATURE_METHODS,
+}
+LABELS_EN = {
+    "party_roles": {
+        "applicant": "Applicant",
+        "respondent": "Respondent",
+        "third_party": "Third party",
+    },
+    "party_kinds": {
+        "person": "Natural person",
+        "organization": "Legal person or other organization",
+    },
+    "sexes": {"male": "Male", "female": "Female"},
+    "satisfaction": {
+        "satisfied": "Satisfied",
+        "basically": "Mostly satisfied",
+        "unsatisfied": "Dissatisfied",
+    },
+    "session_outcomes": {
+        "continuing": "Mediation continues",
+        "agreed": "Agreement reached",
+        "failed": "No agreement reached",
+    },
+    "signature_methods": {
+        "drawn": "Handwritten signature",
+        "typed": "Typed name and fingerprint",
+    },
+}
 
 
 class CaseCounter(db.Model):
@@ -108,16 +144,6 @@ class Case(db.Model):
         """True when the case has ended."""
         return self.status in TERMINAL_STATES
 
-    @property
-    def category_label(self) -> str:
-        """The category in Chinese."""
-        return CATEGORY_LABELS.get(self.category, self.category)
-
-    @property
-    def source_label(self) -> str:
-        """The source in Chinese."""
-        return SOURCE_LABELS.get(self.source, self.source)
-
     def __repr__(self) -> str:
         return f"<Case {self.number} {self.status} v{self.version}>"
 
@@ -149,11 +175,6 @@ class Party(db.Model):
         """申请人 / 被申请人 / 第三人."""
         return dict(PARTY_ROLES)[self.role]
 
-    @property
-    def sex_label(self) -> str:
-        """男 / 女 / empty."""
-        return dict(SEXES).get(self.sex or "", "")
-
 
 class MediationSession(db.Model):
     """调解记录: one sitting, who was there, what each side said and how it ended."""
@@ -174,11 +195,6 @@ class MediationSession(db.Model):
     case: so.Mapped[Case] = so.relationship(back_populates="sessions")
     recorded_by: so.Mapped[User] = so.relationship()
 
-    @property
-    def outcome_label(self) -> str:
-        """The outcome in Chinese."""
-        return dict(SESSION_OUTCOMES).get(self.outcome, self.outcome)
-
 
 class FollowUpVisit(db.Model):
     """回访记录: whether the agreement was performed, satisfaction, remaining risk."""
@@ -197,11 +213,6 @@ class FollowUpVisit(db.Model):
 
     case: so.Mapped[Case] = so.relationship(back_populates="visits")
     visitor: so.Mapped[User] = so.relationship()
-
-    @property
-    def satisfaction_label(self) -> str:
-        """The satisfaction in Chinese."""
-        return dict(SATISFACTION).get(self.satisfaction, self.satisfaction)
 
 
 class Agreement(db.Model):

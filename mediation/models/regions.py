@@ -13,6 +13,13 @@ LEVEL_LABELS = {
     "community": "社区",
     "grid": "网格",
 }
+LEVEL_LABELS_EN = {
+    "city": "City",
+    "district": "District",
+    "street": "Street",
+    "community": "Community",
+    "grid": "Grid",
+}
 
 court_regions = sa.Table(
     "court_regions",
@@ -40,11 +47,6 @@ class Region(db.Model):
     children: so.Mapped[list["Region"]] = so.relationship(
         back_populates="parent", order_by="Region.code"
     )
-
-    @property
-    def level_label(self) -> str:
-        """The level in Chinese (街道, 社区 …)."""
-        return LEVEL_LABELS[self.level]
 
     def is_within(self, other: "Region") -> bool:
         """True when this node is `other` or lies below it."""

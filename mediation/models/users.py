@@ -13,9 +13,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from mediation.extensions import db
 from mediation.models.regions import Committee, Court, Region
 from mediation.models.types import UTCDateTime, utcnow
-from workflows.states import ROLES
-
-ROLE_LABELS = dict(ROLES)
 
 
 class User(UserMixin, db.Model):
@@ -44,11 +41,6 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         """Deactivated users cannot sign in."""
         return self.active
-
-    @property
-    def role_label(self) -> str:
-        """The role in Chinese."""
-        return ROLE_LABELS.get(self.role, self.role)
 
     @property
     def home_region(self) -> Region | None:
