@@ -1,0 +1,132 @@
+"""Browser fixtures: the test app served on a free local port, and headless Debian Chromium."""
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from werkzeug.serving import make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The test app on 127.0.0.1 at a free port, in a background thread; yields its base URL."""
+    # Port 0 lets the kernel pick a free port, so parallel runs cannot collide.
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def _demo_city(clean_state):
+    """Every browser test starts from the demo city with a fresh login throttle."""
+    yield
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium, driven by Playwright (no browser download needed)."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium "
+            "(or `sudo apt-get install -y chromium`).",
+            pytrace=False,
+        )
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Traffic:
+    """What went wrong while a page loaded: console errors, failed and off-site requests."""
+
+    origin: str
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+
+    def watch(self, page) -> None:
+        """Record this page's console errors, script errors and requests."""
+        page.on("console", self.on_console)
+        page.on("pageerror", lambda error: self.console_errors.append(f"pageerror: {error}"))
+        page.on("requestfailed", self.on_failed)
+        page.on("request", self.on_request)
+
+    def on_console(self, message) -> None:
+        """Keep console errors; CSP violations are reported this way too."""
+        if message.type == "error":
+            url = message.location.get("url", "")
+            self.console_errors.append(f"{message.text} ({url})")
+
+    def on_failed(self, request) -> None:
+        """Keep requests the browser could not complete."""
+        self.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
+
+    def on_request(self, request) -> None:
+        """Keep requests to any origin but the live server's (a CDN, a font service)."""
+        parts = urlsplit(request.url)
+        if parts.scheme in ("http", "https") and f"{parts.scheme}://{parts.netloc}" != self.origin:
+            self.foreign_requests.append(request.url)
+
+    def assert_clean(self) -> None:
+        """Fail with everything recorded, if anything was."""
+        assert self.console_errors == [], "console errors"
+        assert self.failed_requests == [], "failed requests"
+        assert self.foreign_requests == [], "requests off the live server"
+
+
+@pytest.fixture
+def traffic(live_server):
+    """The recorder the `page` fixture reports into."""
+    return Traffic(origin=live_server)
+
+
+def new_page(browser, live_server, traffic, **context_options):
+    """A page in a fresh browser context (no cookies), watched by traffic."""
+    context = browser.new_context(base_url=live_server, locale="zh-CN", **context_options)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    traffic.watch(page)
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server, traffic):
+    """A desktop-sized page (1280x800) in its own browser context."""
+    page = new_page(browser, live_server, traffic, viewport={"width": 1280, "height": 800})
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def tablet_page(browser, live_server, traffic):
+    """A tablet-sized page (768x1024, portrait), as a mediator carries on a visit."""
+    page = new_page(
+        browser, live_server, traffic, viewport={"width": 768, "height": 1024}, has_touch=True
+    )
+    yield page
+    page.context.close()
