@@ -75,7 +75,7 @@ class Seeder:
             Committee,
             f"{region.code}-tw",
             name=f"{region.name}人民调解委员会",
-            short_name=region.name.removesuffix("社区").removesuffix("街道"),
+            short_name=region.name.removesuffix("社区"),
             region=region,
         )
 

@@ -81,6 +81,15 @@ class Case(db.Model):
         sa.UniqueConstraint("committee_id", "year", "serial", name="uq_cases_committee_serial"),
         sa.Index("ix_cases_grid_status", "grid_id", "status"),
         sa.Index("ix_cases_status_deadline", "status", "deadline_at"),
+        # The live overdue filter within a jurisdiction (bench/README.md: 270 ms → 15 ms for a
+        # street at 1M cases).
+        sa.Index(
+            "ix_cases_grid_deadline",
+            "grid_id",
+            "deadline_at",
+            postgresql_where=sa.text("deadline_at IS NOT NULL"),
+            sqlite_where=sa.text("deadline_at IS NOT NULL"),
+        ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
