@@ -1,10 +1,10 @@
 """Each guard of DESIGN §2 refuses with a Chinese sentence that says what to fix."""
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from tests.unit.ready_facts import NOW, ready
 from workflows import (
     DECLINE_REASONS,
     ESCALATE_REASONS,
@@ -17,25 +17,6 @@ from workflows import (
     WorkflowError,
     refusals,
 )
-
-NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
-
-
-def ready(**changes) -> CaseFacts:
-    """Facts under which every guard passes."""
-    facts = CaseFacts(
-        came_from="grid_mediation",
-        has_applicant=True,
-        has_respondent=True,
-        mediator_assigned=True,
-        session_count=1,
-        effective_on=NOW.date() - timedelta(days=5),
-        court_chosen=True,
-        joint_application=True,
-        performance_recorded=True,
-        grid_deadline_at=NOW - timedelta(hours=1),
-    )
-    return replace(facts, **changes)
 
 
 def refused(trigger: str, facts: CaseFacts | None = None, now: datetime = NOW, **payload):

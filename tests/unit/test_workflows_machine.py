@@ -1,10 +1,11 @@
 """Firing triggers: who may, from where, where to, and in which order refusals come."""
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
+from tests.unit.ready_facts import NOW, ready
 from workflows import (
     MACHINE,
     ROLES,
@@ -23,7 +24,6 @@ from workflows import (
     fire,
 )
 
-NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 HUMAN_ROLES = [code for code, _ in ROLES]
 ALL_ROLES = [*HUMAN_ROLES, SYSTEM]
 
@@ -40,24 +40,6 @@ PAYLOADS = {
     "terminate": {"reason": "双方分歧过大", "routes_told": ["litigation", "arbitration"]},
     "withdraw": {"reason": "申请人书面撤回调解申请"},
 }
-
-
-def ready(status: str, **changes) -> CaseFacts:
-    """Facts under which every guard of every trigger passes."""
-    facts = CaseFacts(
-        status=status,
-        came_from="grid_mediation",
-        has_applicant=True,
-        has_respondent=True,
-        mediator_assigned=True,
-        session_count=1,
-        effective_on=NOW.date() - timedelta(days=5),
-        court_chosen=True,
-        joint_application=True,
-        performance_recorded=True,
-        grid_deadline_at=NOW - timedelta(hours=1),
-    )
-    return replace(facts, **changes)
 
 
 def fire_ready(trigger: str, status: str, role: str, **changes) -> str:
