@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -170,11 +171,25 @@ def next_seq(case: Case) -> int:
     return (last or 0) + 1
 
 
-def append_event(case: Case, actor: User | None, action: str, now: datetime, **fields) -> None:
-    """Chain an audit event to the case and move its head, refusing if another writer moved it."""
+def append_event(
+    case: Case,
+    actor: User | None,
+    action: str,
+    now: datetime,
+    version: int | None = None,
+    status: str | None = None,
+    **fields,
+) -> None:
+    """Chain an audit event to the case in one compare-and-set UPDATE of the case row.
+
+    The row moves only if its chain head is still the one this event links to and, for a
+    transition (version given), its version is the one the user saw; then the version rises
+    by one and the status becomes `status`. Otherwise Conflict (the version moved: the user
+    must reload) or ChainMoved (only another event was appended: the caller may retry).
+    """
     event = build_event(
         case,
-        next_seq(case),
+        next_seq(case),  # its query also flushes the side effects already made to the case
         now,
         actor.id if actor else None,
         actor.role if actor else SYSTEM,
@@ -184,17 +199,23 @@ def append_event(case: Case, actor: User | None, action: str, now: datetime, **f
         fields.get("reason"),
         fields.get("payload") or {},
     )
+    claimed = {"audit_head": event.hash, "updated_at": now}
+    where = [Case.id == case.id, Case.audit_head == case.audit_head]
+    if version is not None:
+        claimed.update(version=version + 1, status=status)
+        where.append(Case.version == version)
     moved = db.session.execute(
-        sa.update(Case)
-        .where(Case.id == case.id, Case.audit_head == case.audit_head)
-        .values(audit_head=event.hash, updated_at=now)
-        .execution_options(synchronize_session=False)
+        sa.update(Case).where(*where).values(**claimed).execution_options(synchronize_session=False)
     )
     if moved.rowcount != 1:
+        current = db.session.scalar(sa.select(Case.version).where(Case.id == case.id))
+        if version is not None and current != version:
+            raise Conflict("案件刚被他人更新，请刷新后重试。")
         raise ChainMoved("案件刚被他人更新，请刷新后重试。")
     db.session.add(event)
-    case.audit_head = event.hash
-    case.updated_at = now
+    for key, value in claimed.items():
+        # Already written by the UPDATE above: record it without a second UPDATE at commit.
+        so.attributes.set_committed_value(case, key, value)
 
 
 def with_retries(work, retry_on=(Conflict,)):
@@ -482,18 +503,9 @@ def audited(payload: dict) -> dict:
 
 
 def change_state(case, user, trigger, dest, version, payload, now, limits) -> None:
-    """Move the case to dest if nobody moved it first, run the side effects, log the event."""
+    """Run the trigger's side effects, then move the case to dest if nobody moved it first."""
     source = case.status
-    won = db.session.execute(
-        sa.update(Case)
-        .where(Case.id == case.id, Case.version == version)
-        .values(version=version + 1, status=dest)
-        .execution_options(synchronize_session=False)
-    )
-    if won.rowcount != 1:
-        raise Conflict("案件刚被他人更新，请刷新后重试。")
     SIDE_EFFECTS.get(trigger, lambda *args: None)(case, payload, now, limits)
-    case.version, case.status = version + 1, dest
     case.overdue = bool(case.deadline_at and case.deadline_at < now)
     reason = payload.get("reason")
     append_event(
@@ -501,6 +513,8 @@ def change_state(case, user, trigger, dest, version, payload, now, limits) -> No
         user,
         trigger,
         now,
+        version=version,
+        status=dest,
         from_state=source,
         to_state=dest,
         reason=reason if isinstance(reason, str) else None,
