@@ -24,6 +24,8 @@ db = SQLAlchemy(metadata=sa.MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# No route carries a decorator limit: mediation.auth.throttle keeps the sign-in budgets in
+# this limiter's storage (memory, or Redis shared by every host) with its strategy.
 limiter = Limiter(key_func=get_remote_address)
 babel = Babel()
 bootstrap = Bootstrap5()
@@ -31,6 +33,9 @@ bootstrap = Bootstrap5()
 
 class JsonErrorsApi(Api):
     """flask-smorest, minus its app-wide JSON error handler: mediation.errors picks HTML or JSON."""
+
+    # Each operation lists the errors it can give (mediation.api.errors), not a catch-all.
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     @property
     def ERROR_SCHEMA(self):  # noqa: N802 (flask-smorest's attribute name)

@@ -1,11 +1,16 @@
-"""Security headers with a per-request CSP nonce, and the login manager's settings."""
+"""Security headers with a per-request CSP nonce, sessions that sign-out can end, and the
+login manager's settings."""
 
 import secrets
 
-from flask import g
+from flask import g, request, session
 from flask_babel import lazy_gettext
+from flask_login import login_user
 
 from mediation.extensions import db, login_manager
+
+# The session key that holds the user's session_generation as it was at sign-in.
+GENERATION_KEY = "_generation"
 
 
 def csp_nonce() -> str:
@@ -36,15 +41,43 @@ def set_security_headers(response):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
+    if not is_static_file():
+        # Pages and API answers carry names, ID numbers and case facts: no browser or proxy
+        # may keep a copy (the back button or a shared computer would show it again).
+        response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def is_static_file() -> bool:
+    """True for the app's and its extensions' static files (CSS, scripts, icons)."""
+    endpoint = request.endpoint or ""
+    return endpoint == "static" or endpoint.endswith(".static")
+
+
+def start_session(user) -> None:
+    """Sign the user in on this browser, tied to her current session generation."""
+    login_user(user)
+    remember_generation(user)
+
+
+def remember_generation(user) -> None:
+    """Keep this browser signed in after the user's generation moved (her password change)."""
+    session[GENERATION_KEY] = user.session_generation
 
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    """Flask-Login's loader: the user, or None when the id is unknown."""
+    """Flask-Login's loader: the user, or None when the id is unknown or the session was ended.
+
+    A session cookie stays valid as long as its signature does, so signing out cannot revoke
+    copies of it; a session whose generation is older than the user's is treated as signed out.
+    """
     from mediation.models import User
 
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id))
+    if user is None or session.get(GENERATION_KEY) != user.session_generation:
+        return None
+    return user
 
 
 def init_app(app) -> None:

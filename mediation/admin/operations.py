@@ -3,9 +3,12 @@
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from mediation.auth.operations import end_sessions
 from mediation.extensions import db
 from mediation.i18n import label_of
+from mediation.inputs import MAX_ID, whole_number
 from mediation.models import Committee, Court, Region, User
+from mediation.security import remember_generation
 
 # Which kind of unit each role belongs to, and at which region levels.
 ROLE_UNITS = {
@@ -42,7 +45,8 @@ def resolve_unit(role: str, value: str):
     """Turn a unit choice into (region, committee, court), checking it suits the role."""
     kind, _sep, raw_id = (value or "").partition(":")
     model = {"region": Region, "committee": Committee, "court": Court}.get(kind)
-    unit = db.session.get(model, int(raw_id)) if model and raw_id.isdigit() else None
+    unit_id = whole_number(raw_id, maximum=MAX_ID)
+    unit = db.session.get(model, unit_id) if model and unit_id is not None else None
     if unit is None:
         raise AccountError(_("所选单位不存在。"), "unit")
     wanted_kind, levels = ROLE_UNITS[role]
@@ -67,7 +71,11 @@ def unit_hint(role: str) -> str:
 
 
 def save_user(user: User | None, data: dict, editor: User) -> User:
-    """Create or update a user from form data; raises AccountError with a reason."""
+    """Create or update a user from form data; raises AccountError with a reason.
+
+    A new role, a new password or deactivation ends the user's sessions and API tokens (an
+    admin who sets her own password here stays signed in on this browser).
+    """
     if user is not None and user.id == editor.id:
         if not data.get("active"):
             raise AccountError(_("不能停用自己的账号。"), "active")
@@ -80,6 +88,11 @@ def save_user(user: User | None, data: dict, editor: User) -> User:
     if user is None and not data.get("password"):
         raise AccountError(_("新用户须设置初始密码。"), "password")
     region, committee, court = resolve_unit(data["role"], data["unit"])
+    ends_sessions = user is not None and (
+        data["role"] != user.role
+        or bool(data.get("password"))
+        or (user.active and not data.get("active"))
+    )
     if user is None:
         user = User()
         db.session.add(user)
@@ -90,7 +103,11 @@ def save_user(user: User | None, data: dict, editor: User) -> User:
     user.active = bool(data.get("active"))
     if data.get("password"):
         user.set_password(data["password"])
+    if ends_sessions:
+        end_sessions(user, revoke_tokens=True)
     db.session.commit()
+    if ends_sessions and user.id == editor.id:
+        remember_generation(user)
     return user
 
 
@@ -104,6 +121,8 @@ def unit_value(user: User) -> str:
 
 
 def set_active(user: User, active: bool) -> None:
-    """Activate or deactivate an account."""
+    """Activate or deactivate an account; deactivation ends its sessions and API tokens."""
     user.active = active
+    if not active:
+        end_sessions(user, revoke_tokens=True)
     db.session.commit()

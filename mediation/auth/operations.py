@@ -1,4 +1,4 @@
-"""Operations on credentials: checking a password, changing it, issuing API tokens."""
+"""Operations on credentials: checking a password, changing it, ending sessions, API tokens."""
 
 import sqlalchemy as sa
 from flask import current_app
@@ -15,11 +15,33 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
+def end_sessions(user: User, *, revoke_tokens: bool) -> None:
+    """End every session the user has signed in so far, and her API tokens if asked.
+
+    Adds to the caller's transaction; the caller commits. The increment is done in SQL so
+    that two sign-outs at once both count.
+    """
+    user.session_generation = User.session_generation + 1
+    if revoke_tokens:
+        db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id))
+
+
+def sign_out(user: User) -> None:
+    """End the user's sessions on every browser; her API tokens stay valid."""
+    end_sessions(user, revoke_tokens=False)
+    db.session.commit()
+
+
 def change_password(user: User, current: str, new: str) -> bool:
-    """Set a new password when the current one is right; False otherwise."""
+    """Set a new password when the current one is right; False otherwise.
+
+    Whoever held the old password is shut out: every session signed in so far ends and every
+    API token is revoked (the view keeps the browser that made the change signed in).
+    """
     if not user.check_password(current):
         return False
     user.set_password(new)
+    end_sessions(user, revoke_tokens=True)
     db.session.commit()
     return True
 

@@ -1,38 +1,44 @@
 """Views: login (throttled), logout, change password."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from mediation.auth import bp
+from mediation.auth import bp, throttle
 from mediation.auth.forms import ChangePasswordForm, LoginForm
-from mediation.auth.operations import authenticate, change_password
-from mediation.extensions import limiter
+from mediation.auth.operations import authenticate, change_password, sign_out
+from mediation.security import remember_generation, start_session
 from mediation.urls import safe_next
 
 
-def login_limit() -> str:
-    """The throttle for failed sign-ins, from settings."""
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def failed_login(response) -> bool:
-    """Only failed attempts count against the throttle (a success redirects)."""
-    return response.status_code != 302
+def wait_in_words(seconds: int) -> str:
+    """How long to wait before trying again, for the throttle's message."""
+    if seconds < 60:
+        return _("尝试次数过多，请 %(seconds)s 秒后再试。", seconds=seconds)
+    return _("尝试次数过多，请 %(minutes)s 分钟后再试。", minutes=-(-seconds // 60))
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"], deduct_when=failed_login)
 def login():
-    """Show the login form; sign the user in when the password matches."""
+    """Show the login form; sign the user in when the password matches.
+
+    Wrong credentials spend the address's and the username's budget (auth.throttle); once
+    either is spent the page answers 429 with Retry-After, before checking any password.
+    """
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        wait = throttle.retry_after(form.username.data)
+        if wait is not None:
+            flash(wait_in_words(wait), "danger")
+            page = render_template("auth/login.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
         user = authenticate(form.username.data, form.password.data)
         if user is not None:
-            login_user(user)
+            start_session(user)
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+        throttle.record_failure(form.username.data)
         flash(_("用户名或密码不正确，或账号已停用。"), "danger")
     status = 401 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
@@ -41,7 +47,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign out and return to the login page."""
+    """Sign out here and on every other browser, and return to the login page."""
+    sign_out(current_user)
     logout_user()
     flash(_("您已安全退出。"), "info")
     return redirect(url_for("auth.login"))
@@ -50,10 +57,11 @@ def logout():
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def password():
-    """Let the signed-in user change her own password."""
+    """Let the signed-in user change her own password; her other sessions end."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if change_password(current_user, form.current.data, form.new.data):
+            remember_generation(current_user)
             flash(_("密码已修改。"), "success")
             return redirect(url_for("main.home"))
         form.current.errors.append(_("当前密码不正确。"))

@@ -30,6 +30,8 @@ class User(UserMixin, db.Model):
     )
     court_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("courts.id"), index=True)
     active: so.Mapped[bool] = so.mapped_column(default=True)
+    # Copied into the session cookie at sign-in; raising it ends every session signed in before.
+    session_generation: so.Mapped[int] = so.mapped_column(default=0, server_default=sa.text("0"))
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
