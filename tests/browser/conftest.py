@@ -67,13 +67,17 @@ class Traffic:
     console_errors: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
     foreign_requests: list[str] = field(default_factory=list)
+    navigations: int = 0
+    issued_during: dict = field(default_factory=dict)
+    aborted: list[tuple[int, str]] = field(default_factory=list)
 
     def watch(self, page) -> None:
-        """Record this page's console errors, script errors and requests."""
+        """Record this page's console errors, script errors, requests and navigations."""
         page.on("console", self.on_console)
         page.on("pageerror", lambda error: self.console_errors.append(f"pageerror: {error}"))
         page.on("requestfailed", self.on_failed)
         page.on("request", self.on_request)
+        page.on("framenavigated", self.on_navigated)
 
     def on_console(self, message) -> None:
         """Keep console errors; CSP violations are reported this way too."""
@@ -82,20 +86,50 @@ class Traffic:
             self.console_errors.append(f"{message.text} ({url})")
 
     def on_failed(self, request) -> None:
-        """Keep requests the browser could not complete."""
-        self.failed_requests.append(f"{request.method} {request.url}: {request.failure}")
+        """Keep requests the browser could not complete; aborts are judged in assert_clean."""
+        failure = f"{request.method} {request.url}: {request.failure}"
+        if request.failure == "net::ERR_ABORTED":
+            self.aborted.append((self.issued_during.get(request, self.navigations), failure))
+        else:
+            self.failed_requests.append(failure)
 
     def on_request(self, request) -> None:
-        """Keep requests to any origin but the live server's (a CDN, a font service)."""
+        """Count top-level navigations; keep requests to any origin but the live server's."""
+        if request.is_navigation_request() and is_main_frame(request):
+            self.navigations += 1
+        self.issued_during[request] = self.navigations
         parts = urlsplit(request.url)
         if parts.scheme in ("http", "https") and f"{parts.scheme}://{parts.netloc}" != self.origin:
             self.foreign_requests.append(request.url)
 
+    def on_navigated(self, frame) -> None:
+        """A new document in the top frame: whatever the old one had in flight is cancelled."""
+        if frame.parent_frame is None:
+            self.navigations += 1
+
+    def cut_short_by_navigation(self, issued_during: int) -> bool:
+        """Whether the page left (or began to leave) the document after this request began."""
+        return self.navigations > issued_during
+
     def assert_clean(self) -> None:
-        """Fail with everything recorded, if anything was."""
+        """Fail with everything recorded, if anything was.
+
+        Leaving a page cancels what it still had in flight (its favicon, say) with
+        net::ERR_ABORTED: that is the browser at work, not a defect. An abort that no
+        navigation explains, and every other failure, is one.
+        """
+        unexplained = [f for issued, f in self.aborted if not self.cut_short_by_navigation(issued)]
         assert self.console_errors == [], "console errors"
-        assert self.failed_requests == [], "failed requests"
+        assert self.failed_requests + unexplained == [], "failed requests"
         assert self.foreign_requests == [], "requests off the live server"
+
+
+def is_main_frame(request) -> bool:
+    """Whether the request belongs to the page's top frame (not an iframe or a worker)."""
+    try:
+        return request.frame.parent_frame is None
+    except Exception:  # Playwright raises for requests no frame owns (service workers)
+        return False
 
 
 @pytest.fixture

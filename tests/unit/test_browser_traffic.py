@@ -1,0 +1,87 @@
+"""How the browser tests judge failed requests: an abort a navigation explains is no defect."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from tests.browser.conftest import Traffic
+
+ORIGIN = "http://127.0.0.1:5000"
+
+
+@dataclass(eq=False)
+class FakeFrame:
+    parent_frame: object = None
+
+
+@dataclass(eq=False)
+class FakeRequest:
+    url: str
+    failure: str | None = None
+    method: str = "GET"
+    navigation: bool = False
+    frame: FakeFrame = FakeFrame()
+
+    def is_navigation_request(self) -> bool:
+        return self.navigation
+
+
+def navigate(traffic: Traffic, path: str) -> None:
+    """The page goes to path: the navigation request, then the new document commits."""
+    traffic.on_request(FakeRequest(ORIGIN + path, navigation=True))
+    traffic.on_navigated(FakeFrame())
+
+
+def test_favicon_cut_short_by_leaving_the_page_is_not_a_defect():
+    traffic = Traffic(origin=ORIGIN)
+    navigate(traffic, "/cases/1")
+    favicon = FakeRequest(ORIGIN + "/static/favicon.svg")
+    traffic.on_request(favicon)
+    navigate(traffic, "/cases/1/sessions/new")
+    favicon.failure = "net::ERR_ABORTED"
+    traffic.on_failed(favicon)
+    traffic.assert_clean()
+
+
+def test_abort_reported_before_the_navigation_event_is_still_explained():
+    traffic = Traffic(origin=ORIGIN)
+    navigate(traffic, "/")
+    favicon = FakeRequest(ORIGIN + "/static/favicon.svg", failure="net::ERR_ABORTED")
+    traffic.on_request(favicon)
+    traffic.on_failed(favicon)
+    navigate(traffic, "/login")
+    traffic.assert_clean()
+
+
+def test_abort_with_no_navigation_is_a_defect():
+    traffic = Traffic(origin=ORIGIN)
+    navigate(traffic, "/")
+    script = FakeRequest(ORIGIN + "/static/js/app.js", failure="net::ERR_ABORTED")
+    traffic.on_request(script)
+    traffic.on_failed(script)
+    with pytest.raises(AssertionError, match="failed requests"):
+        traffic.assert_clean()
+
+
+def test_other_failures_are_defects_even_when_the_page_is_left():
+    traffic = Traffic(origin=ORIGIN)
+    navigate(traffic, "/")
+    style = FakeRequest(ORIGIN + "/static/css/app.css", failure="net::ERR_CONNECTION_RESET")
+    traffic.on_request(style)
+    traffic.on_failed(style)
+    navigate(traffic, "/login")
+    with pytest.raises(AssertionError, match="failed requests"):
+        traffic.assert_clean()
+
+
+def test_requests_in_an_iframe_do_not_count_as_navigations():
+    traffic = Traffic(origin=ORIGIN)
+    navigate(traffic, "/")
+    favicon = FakeRequest(ORIGIN + "/static/favicon.svg", failure="net::ERR_ABORTED")
+    traffic.on_request(favicon)
+    inner = FakeRequest(ORIGIN + "/frame", navigation=True, frame=FakeFrame(parent_frame=object()))
+    traffic.on_request(inner)
+    traffic.on_navigated(FakeFrame(parent_frame=object()))
+    traffic.on_failed(favicon)
+    with pytest.raises(AssertionError, match="failed requests"):
+        traffic.assert_clean()
