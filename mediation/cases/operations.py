@@ -1,9 +1,11 @@
 """The operations that change cases. The only place that does: pages and the API call these.
 
 Each operation is one transaction: the change, its audit event and its side records commit
-together or not at all. Concurrency is handled with compare-and-set updates on the case row
-(its `version` for transitions, its `audit_head` for other events), which behave the same on
-SQLite and PostgreSQL: the loser of a race updates no row and gets a Conflict.
+together or not at all. Every write first takes the case row (`get_case_for_update`), so
+writers to one case queue up: events that carry no version (sessions, visits, signatures …)
+never conflict, and a transition whose `version` is no longer the case's answers 409 before
+it writes anything. The compare-and-set on `version` and on the chain head (`audit_head`)
+still guards every event, on SQLite and PostgreSQL alike.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -115,6 +117,32 @@ def end_of(day: date | None) -> datetime | None:
 def get_case(user: User | None, case_id: int) -> Case:
     """The case if it exists and lies in the user's jurisdiction (None: the system); else 404."""
     stmt = sa.select(Case).where(Case.id == case_id)
+    if user is not None:
+        stmt = stmt.where(case_clause(user))
+    case = db.session.scalar(stmt)
+    if case is None:
+        raise NotFound("案件不存在，或不在您的辖区内。")
+    return case
+
+
+def get_case_for_update(user: User | None, case_id: int) -> Case:
+    """get_case, holding the case row until commit; read afresh once it is held.
+
+    Every operation that writes a case takes it this way first (PostgreSQL: SELECT … FOR
+    UPDATE; SQLite: the database's write lock, by a write that changes nothing). Writers to
+    one case then queue up: a session recorded beside another is no conflict, and the loser
+    of a transition race sees the winner's version and answers 409 before it writes anything.
+    """
+    db.session.expire_all()
+    if db.engine.dialect.name != "postgresql":
+        db.session.execute(
+            sa.update(Case)
+            .where(Case.id == case_id)
+            .values(audit_head=Case.audit_head)
+            .execution_options(synchronize_session=False)
+        )
+        return get_case(user, case_id)
+    stmt = sa.select(Case).where(Case.id == case_id).with_for_update(of=Case)
     if user is not None:
         stmt = stmt.where(case_clause(user))
     case = db.session.scalar(stmt)
@@ -549,7 +577,7 @@ def apply_transition(
         raise InvalidInput(f"未知的操作：{trigger}。", {"trigger": "未知的操作"})
 
     def work():
-        case = get_case(user, case_id)
+        case = get_case_for_update(user, case_id)
         if role not in transition.roles:
             raise Forbidden(f"您的角色无权执行“{transition.label}”。")
         if version != case.version:
@@ -625,7 +653,7 @@ def record_session(user: User, case_id: int, data: dict, now: datetime | None = 
         raise InvalidInput("调解记录有误：" + "；".join(errors.values()), errors)
 
     def work():
-        case = get_case(user, case_id)
+        case = get_case_for_update(user, case_id)
         if case.status not in SESSION_STATES:
             raise Refused([f"案件当前状态为“{case.state.label}”，不能记录调解。"])
         session = MediationSession(case=case, recorded_by=user, **fields)
@@ -657,7 +685,7 @@ def record_visit(user: User, case_id: int, data: dict, now: datetime | None = No
         raise InvalidInput("回访记录有误：" + "；".join(errors.values()), errors)
 
     def work():
-        case = get_case(user, case_id)
+        case = get_case_for_update(user, case_id)
         if case.status not in VISIT_STATES:
             raise Refused([f"案件当前状态为“{case.state.label}”，协议生效后才能回访。"])
         visit = FollowUpVisit(case=case, visitor=user, **fields)
@@ -674,7 +702,7 @@ def assign_mediator(user: User, case_id: int, username: str, now: datetime | Non
     now = now or utcnow()
 
     def work():
-        case = get_case(user, case_id)
+        case = get_case_for_update(user, case_id)
         if case.is_terminal:
             raise Refused(["案件已办结，不能再指派调解员。"])
         case.mediator = resolve_mediator(case, username)
@@ -692,7 +720,7 @@ def reveal_party_field(user: User, case_id: int, party_id: int, field: str, now=
     now = now or utcnow()
 
     def work():
-        case = get_case(user, case_id)
+        case = get_case_for_update(user, case_id)
         party = next((p for p in case.parties if p.id == party_id), None)
         if party is None:
             raise NotFound("当事人不存在。")
@@ -740,7 +768,7 @@ def sign_agreement(user: User, case_id: int, data: dict, now: datetime | None = 
         raise InvalidInput("签名信息有误：" + "；".join(errors.values()), errors)
 
     def work():
-        case = get_case(user, case_id)
+        case = get_case_for_update(user, case_id)
         if case.status != "agreement_drafted" or case.agreement is None:
             raise Refused([f"案件当前状态为“{case.state.label}”，没有待签署的协议。"])
         agreement = case.agreement

@@ -212,6 +212,31 @@ def test_sessions_recorded_while_the_case_escalates_lose_nothing(app):
     assert list(verify_all()) == []
 
 
+def test_twenty_sessions_recorded_at_once_all_succeed(app):
+    """Records carry no version: people recording on one case at once never get 409.
+
+    Each waits for the case row in turn (on SQLite, for the file), so every one of them is
+    stored and logged once, and the chain stays whole.
+    """
+    case = gen_case(status="grid_mediation")
+    logged, now = len(events(case)), later(case)
+    session = {
+        "held_at": now.isoformat(),
+        "location": "调解室",
+        "attendees": "双方",
+        "summary": "双方各自陈述。",
+        "outcome": "continuing",
+    }
+    job = lambda: ops.record_session(user("mediator_demo"), case.id, session, now=now).id  # noqa: E731
+    recorders = 20
+    results = race(app, [job] * recorders)
+    assert all(isinstance(r, int) for r in results), results
+    case = reload(case)
+    assert len(case.sessions) == recorders
+    assert [e.action for e in events(case)[logged:]] == ["session"] * recorders
+    assert list(verify_all()) == []
+
+
 @postgres_only
 @pytest.mark.postgres
 def test_concurrent_intake_numbers_the_cases_without_gaps_or_repeats(app):
