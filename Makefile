@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
+PORT ?= 5000
 export FLASK_APP := wsgi.py
 
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
@@ -13,14 +14,11 @@ BROWSER_PACKAGES := chromium
 
 .PHONY: run test install system-packages browser-packages lint translations apt-packages
 
+run: export APP_ENV := development
 run: install system-packages
-	APP_ENV=development $(BIN)/flask db upgrade
-	APP_ENV=development $(BIN)/flask seed-demo --if-empty
-	@echo ""
-	@echo "调解通 is running at http://127.0.0.1:5000"
-	@echo "Demo logins (password Demo@2026): grid_demo mediator_demo street_demo judge_demo admin_demo mediator_other"
-	@echo ""
-	APP_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo --if-empty
+	$(BIN)/flask serve --host 127.0.0.1 --port $(PORT)
 
 test: install system-packages browser-packages
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest

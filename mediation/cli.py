@@ -1,8 +1,9 @@
-"""Click commands: `flask seed-demo`, `flask sla sweep`, `flask audit verify`."""
+"""Click commands: `flask seed-demo`, `flask serve`, `flask sla sweep`, `flask audit verify`."""
 
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from mediation.extensions import db
@@ -21,9 +22,43 @@ def seed_demo_command(if_empty: bool, cases: bool):
     if if_empty and has_users():
         click.echo("数据库已有用户，跳过演示数据。")
         return
-    created = seed_demo(with_cases=cases)
+    click.echo("正在载入演示城市和用户…")
+    created = seed_demo(with_cases=cases, progress=report_progress)
     db.session.commit()
     click.echo(f"演示数据已就绪（新建 {created} 条记录）。")
+
+
+def report_progress(done: int, count: int) -> None:
+    """A line every 50 demo cases (and at the last), so a long seed does not look stuck."""
+    if done % 50 == 0 or done == count:
+        click.echo(f"演示案件 {done}/{count}")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+def serve_command(host: str, port: int):
+    """Serve the app to try it out: says where once it listens; Ctrl-C stops it."""
+    from werkzeug.serving import make_server
+
+    from mediation.demo import DEMO_PASSWORD, USERS
+
+    try:
+        server = make_server(host, port, current_app._get_current_object(), threaded=True)
+    except OSError as error:
+        raise click.ClickException(
+            f"无法在 {host}:{port} 上监听（{error.strerror}）。该端口可能已被占用："
+            "请先停止占用它的程序，或换一个端口，例如 PORT=5001 make run。"
+        ) from error
+    click.echo(f"\n调解通 is running at http://{host}:{server.server_port}  (Ctrl-C stops it)")
+    logins = " ".join(username for username, *_ in USERS)
+    click.echo(f"Demo logins (password {DEMO_PASSWORD}): {logins}\n")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("\n调解通 stopped.")
+    finally:
+        server.server_close()
 
 
 @sla.command("sweep")
@@ -53,5 +88,6 @@ def audit_verify_command():
 def init_app(app) -> None:
     """Register the commands."""
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(serve_command)
     app.cli.add_command(sla)
     app.cli.add_command(audit)

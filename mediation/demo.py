@@ -126,8 +126,11 @@ def has_users() -> bool:
     return db.session.scalar(sa.select(sa.func.count(User.id))) > 0
 
 
-def seed_demo(with_cases: bool = False) -> int:
-    """Create whatever part of the demo data is missing; returns how many rows it added."""
+def seed_demo(with_cases: bool = False, progress=None) -> int:
+    """Create whatever part of the demo data is missing; returns how many rows it added.
+
+    progress(done, count) is told of each demo case created.
+    """
     seeder = Seeder()
     seed_regions(seeder)
     seed_courts(seeder)
@@ -136,5 +139,5 @@ def seed_demo(with_cases: bool = False) -> int:
     if with_cases:
         from mediation.demo_cases import seed_cases
 
-        seeder.created += seed_cases()
+        seeder.created += seed_cases(progress=progress)
     return seeder.created

@@ -343,8 +343,11 @@ def staff_user(username: str, role: str, password_hash: str, **unit) -> User:
     )
 
 
-def seed_cases(count: int = 300, seed: int = 2026) -> int:
-    """Create `count` demo cases spread over the last 12 months, unless cases exist already."""
+def seed_cases(count: int = 300, seed: int = 2026, progress=None) -> int:
+    """Create `count` demo cases spread over the last 12 months, unless cases exist already.
+
+    progress(done, count), when given, is called after every case.
+    """
     if db.session.scalar(sa.select(sa.func.count(Case.id))):
         return 0
     demo = db.session.scalar(sa.select(User).where(User.username == "mediator_demo"))
@@ -360,4 +363,6 @@ def seed_cases(count: int = 300, seed: int = 2026) -> int:
         start = utcnow() - timedelta(days=days_ago)
         Story(rng, staff, grid, start).tell(final)
         created += 1
+        if progress:
+            progress(n + 1, count)
     return created

@@ -43,6 +43,17 @@ def test_seed_demo_on_a_seeded_city_adds_nothing(runner):
     assert row_counts() == before
 
 
+def test_seed_demo_reports_its_progress_through_the_cases(runner):
+    """The cases take a while: a line every 50 of them, so the command does not look stuck."""
+    output = seed(runner)
+    lines = output.splitlines()
+    assert lines[0] == "正在载入演示城市和用户…"
+    assert [line for line in lines if line.startswith("演示案件")] == [
+        f"演示案件 {n}/300" for n in range(50, 301, 50)
+    ]
+    assert lines[-1].startswith("演示数据已就绪")
+
+
 def test_seed_demo_run_again_adds_nothing(runner):
     """Once the demo data (cases included) is loaded, running the command again adds nothing."""
     seed(runner)
