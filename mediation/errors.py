@@ -43,8 +43,9 @@ def validation_messages(error: HTTPException) -> dict | None:
 
 
 def handle_http_exception(error: HTTPException):
-    """Render an HTTP error as JSON or as a page."""
+    """Render an HTTP error as JSON or as a page, keeping its headers (405's Allow)."""
     status = error.code or 500
+    headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
     if wants_json():
         fields = validation_messages(error)
         if fields is not None and "json" in fields and not isinstance(fields["json"], dict):
@@ -53,10 +54,11 @@ def handle_http_exception(error: HTTPException):
             first = next(iter(fields.values()), {})
             return api_error(400, "invalid_input", f"请求字段有误：{flatten(fields)}", fields=first)
         message = error.description if error.description and status in (400, 409, 422) else ""
-        return api_error(status, CODES.get(status), message or MESSAGES.get(status, error.name))
+        answer = message or MESSAGES.get(status, error.name)
+        return (*api_error(status, CODES.get(status), answer), headers)
     template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/generic.html"
     message = _(MESSAGES[status]) if status in MESSAGES else error.name
-    return render_template(template, status=status, message=message), status
+    return render_template(template, status=status, message=message), status, headers
 
 
 def flatten(fields: dict) -> str:

@@ -18,7 +18,16 @@ from mediation.api.case_json import (
     signature_json,
     visit_json,
 )
+from mediation.api.errors import DESCRIPTIONS
 from mediation.api.schemas import (
+    AGREEMENT_EXAMPLES,
+    CONFIRMATION_EXAMPLES,
+    INTAKE_EXAMPLES,
+    REVEAL_EXAMPLES,
+    SESSION_EXAMPLES,
+    SIGNATURE_EXAMPLES,
+    TRANSITION_EXAMPLES,
+    VISIT_EXAMPLES,
     AgreementIn,
     ApiError,
     CaseIn,
@@ -43,27 +52,19 @@ from mediation.extensions import db
 from mediation.models import AuditEvent
 
 # Ids are 32-bit in the database; a larger one in the URL is simply not found.
-CASE = "/cases/<int(max=2147483647):case_id>"
-PARTY = "<int(max=2147483647):party_id>"
-# Schema errors answer 400 (webargs would say 422, which here means a guard refusal).
-VALIDATION_STATUS = 400
-
-
-DESCRIPTIONS = {
-    400: "请求内容有误：fields 指出字段，message 说明如何修改",
-    401: "缺少有效的访问令牌",
-    403: "角色无权执行此操作",
-    404: "案件不存在或不在调用者辖区内",
-    409: "版本号已过期：案件已被他人更新，未作任何改动",
-    422: "状态或前置条件不允许（reasons 列出原因）",
-}
+CASE = "/cases/<int(min=1, max=2147483647):case_id>"
+PARTY = "<int(min=1, max=2147483647):party_id>"
 
 
 def errors(*statuses):
-    """Document the error answers a view can give, all in the API's error shape."""
+    """Document the errors of a view's own meaning (403, 409, 422) in the API's error shape.
+
+    Those every operation of its shape can give (400, 401, 404, 413) are added to the
+    document by mediation.api.errors.ErrorResponses.
+    """
 
     def decorate(view):
-        for status in (401, *statuses):
+        for status in statuses:
             view = bp.alt_response(status, schema=ApiError, description=DESCRIPTIONS[status])(view)
         return view
 
@@ -76,10 +77,10 @@ def detail(case_id: int) -> dict:
 
 
 @bp.route("/cases", methods=["POST"])
-@bp.arguments(CaseIn, error_status_code=VALIDATION_STATUS)
+@bp.arguments(CaseIn, examples=INTAKE_EXAMPLES)
 @bp.response(201, CaseOut)
 @bp.doc(summary="登记纠纷（受理登记）")
-@errors(400, 403)
+@errors(403)
 def create_case(data):
     """Register a dispute; the operation checks codes, the grid, ID numbers and phones."""
     case = ops.create_case(current_user, data)
@@ -87,10 +88,9 @@ def create_case(data):
 
 
 @bp.route("/cases", methods=["GET"])
-@bp.arguments(CaseListArgs, location="query", error_status_code=VALIDATION_STATUS)
+@bp.arguments(CaseListArgs, location="query")
 @bp.response(200, CasePageOut)
 @bp.doc(summary="案件列表", description="按状态、类型、区划、是否超期和关键字筛选，分页。")
-@errors(400)
 def list_all(args):
     """One page of the caller's cases, newest first."""
     filters, page, per_page = parse_filters(args)
@@ -106,17 +106,16 @@ def list_all(args):
 @bp.route(CASE, methods=["GET"])
 @bp.response(200, CaseOut)
 @bp.doc(summary="案件详情")
-@errors(404)
 def show(case_id):
     """One case with its parties (masked), agreement, records and the caller's triggers."""
     return detail(case_id)
 
 
 @bp.route(f"{CASE}/transitions", methods=["POST"])
-@bp.arguments(TransitionIn, error_status_code=VALIDATION_STATUS)
+@bp.arguments(TransitionIn, examples=TRANSITION_EXAMPLES)
 @bp.response(200, CaseOut)
 @bp.doc(summary="执行操作（状态流转）", description="各操作所需字段见 /codes 的 triggers.needs。")
-@errors(400, 403, 404, 409, 422)
+@errors(403, 409, 422)
 def transition(data, case_id):
     """Fire a trigger with the version the caller saw."""
     return fire(case_id, data.pop("trigger"), data)
@@ -132,7 +131,6 @@ def fire(case_id: int, trigger: str, data: dict):
 @bp.route(f"{CASE}/history", methods=["GET"])
 @bp.response(200, HistoryOut)
 @bp.doc(summary="案件日志", description="审计事件，按序号排列，每条的 prev_hash 为上一条的 hash。")
-@errors(404)
 def history(case_id):
     """The case's audit events, oldest first."""
     case = ops.get_case(current_user, case_id)
@@ -146,40 +144,40 @@ def history(case_id):
 
 
 @bp.route(f"{CASE}/sessions", methods=["POST"])
-@bp.arguments(SessionIn, error_status_code=VALIDATION_STATUS)
+@bp.arguments(SessionIn, examples=SESSION_EXAMPLES)
 @bp.response(201, SessionOut)
 @bp.doc(summary="记录调解（调解记录）")
-@errors(400, 403, 404, 422)
+@errors(403, 422)
 def record_session(data, case_id):
     """Record a mediation session on a case under mediation."""
     return session_json(ops.record_session(current_user, case_id, data))
 
 
 @bp.route(f"{CASE}/visits", methods=["POST"])
-@bp.arguments(VisitIn, error_status_code=VALIDATION_STATUS)
+@bp.arguments(VisitIn, examples=VISIT_EXAMPLES)
 @bp.response(201, VisitOut)
 @bp.doc(summary="登记回访（回访记录）")
-@errors(400, 403, 404, 422)
+@errors(403, 422)
 def record_visit(data, case_id):
     """Record a follow-up visit once the agreement is in force."""
     return visit_json(ops.record_visit(current_user, case_id, data))
 
 
 @bp.route(f"{CASE}/agreement", methods=["PUT"])
-@bp.arguments(AgreementIn, error_status_code=VALIDATION_STATUS)
+@bp.arguments(AgreementIn, examples=AGREEMENT_EXAMPLES)
 @bp.response(200, CaseOut)
 @bp.doc(summary="拟定调解协议", description="字段齐全时执行 draft_agreement，否则 422 列出缺项。")
-@errors(400, 403, 404, 409, 422)
+@errors(403, 409, 422)
 def draft_agreement(data, case_id):
     """Save the agreement draft by firing draft_agreement."""
     return fire(case_id, "draft_agreement", data)
 
 
 @bp.route(f"{CASE}/agreement/signatures", methods=["POST"])
-@bp.arguments(SignatureIn, error_status_code=VALIDATION_STATUS)
+@bp.arguments(SignatureIn, examples=SIGNATURE_EXAMPLES)
 @bp.response(201, SignedOut)
 @bp.doc(summary="协议签名", description="最后一个签名（或印章）使协议生效（make_effective）。")
-@errors(400, 403, 404, 409, 422)
+@errors(403, 422)
 def sign(data, case_id):
     """Record one signature; the answer says where the case now stands."""
     signature = ops.sign_agreement(current_user, case_id, data)
@@ -192,20 +190,21 @@ def sign(data, case_id):
 
 
 @bp.route(f"{CASE}/confirmation", methods=["POST"])
-@bp.arguments(ConfirmationIn, error_status_code=VALIDATION_STATUS)
+@bp.arguments(ConfirmationIn, examples=CONFIRMATION_EXAMPLES)
 @bp.response(200, CaseOut)
 @bp.doc(summary="申请司法确认", description="全体当事人的共同申请：执行 request_confirmation。")
-@errors(400, 403, 404, 409, 422)
+@errors(403, 409, 422)
 def request_confirmation(data, case_id):
     """Send the joint application to the chosen court."""
     return fire(case_id, "request_confirmation", data)
 
 
 @bp.route(f"{CASE}/parties/{PARTY}/reveal", methods=["POST"])
-@bp.arguments(RevealIn, error_status_code=VALIDATION_STATUS)
+@bp.arguments(RevealIn, examples=REVEAL_EXAMPLES)
 @bp.response(200, RevealOut)
 @bp.doc(summary="查看完整号码", description="显示当事人完整的身份证号码或电话，并记入案件日志。")
-@errors(400, 403, 404)
+@errors(403)
+@bp.alt_response(404, schema=ApiError, description="案件或当事人不存在，或不在调用者辖区内")
 def reveal(data, case_id, party_id):
     """Show one number in full; the operation logs who saw it."""
     return {"value": ops.reveal_party_field(current_user, case_id, party_id, data["field"])}

@@ -1,7 +1,7 @@
 """POST /api/v1/tokens: trade a username and password for a bearer token."""
 
 from mediation.api import bp
-from mediation.api.errors import ApiAbort, api_error
+from mediation.api.errors import RETRY_AFTER, ApiAbort, api_error
 from mediation.api.schemas import ApiError, TokenRequest, TokenResponse
 from mediation.auth import throttle
 from mediation.auth.operations import authenticate, issue_token
@@ -20,7 +20,10 @@ def too_many_attempts(wait: int):
 @bp.response(201, TokenResponse)
 @bp.alt_response(401, schema=ApiError, description="用户名或密码不正确，或账号已停用")
 @bp.alt_response(
-    429, schema=ApiError, description="失败次数过多（与登录页共用额度）；Retry-After 给出秒数"
+    429,
+    schema=ApiError,
+    description="失败次数过多（与登录页共用额度）；Retry-After 给出秒数",
+    headers={"Retry-After": RETRY_AFTER},
 )
 @bp.doc(security=[])
 def create_token(credentials):

@@ -142,7 +142,7 @@ def intake(**changes) -> dict:
         "description": "楼上住户卫生间漏水，楼下天花板受损，双方多次协商未果。",
         "grid": GRID,
         "source": "grid_patrol",
-        "amount": 3500,
+        "amount": "3500",
         "parties": [applicant(), respondent()],
     }
     return changed(body, **changes)
