@@ -64,6 +64,8 @@ class Config:
     LANGUAGES = ("zh_Hans_CN", "en")
     BOOTSTRAP_SERVE_LOCAL = True
     CASES_PER_PAGE = int(os.environ.get("CASES_PER_PAGE", "20"))
+    # Larger request bodies get 413 before they are read (file uploads get their own limit).
+    MAX_CONTENT_LENGTH = int(float(os.environ.get("MAX_REQUEST_MB", "2")) * 2**20)
     # Time limits of DESIGN §3, per city; see workflows.deadlines.TimeLimits.
     TIME_LIMITS = {
         key: os.environ[f"LIMIT_{key.upper()}"]

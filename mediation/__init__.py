@@ -28,8 +28,9 @@ def create_app(config_class=None, test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 
-    from mediation import i18n, security
+    from mediation import i18n, inputs, security
 
+    inputs.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

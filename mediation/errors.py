@@ -4,9 +4,10 @@ import logging
 
 from flask import render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from mediation.api.errors import CODES, ApiAbort, api_error
+from mediation.inputs import HostileInput
 from mediation.operation_errors import OperationError, Refused
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ MESSAGES = {
     429: N_("尝试次数过多，请稍后再试。"),
     500: N_("系统出现错误，我们已记录，请稍后再试。"),
 }
+TOO_LARGE = N_("提交的内容过大（请求上限 %(limit)s），请删减后重试。")
 
 
 def wants_json() -> bool:
@@ -48,8 +50,6 @@ def handle_http_exception(error: HTTPException):
     headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
     if wants_json():
         fields = validation_messages(error)
-        if fields is not None and "json" in fields and not isinstance(fields["json"], dict):
-            return api_error(400, "invalid_input", "请求体不是有效的 JSON 对象。")
         if fields is not None:
             first = next(iter(fields.values()), {})
             return api_error(400, "invalid_input", f"请求字段有误：{flatten(fields)}", fields=first)
@@ -59,6 +59,24 @@ def handle_http_exception(error: HTTPException):
     template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/generic.html"
     message = _(MESSAGES[status]) if status in MESSAGES else error.name
     return render_template(template, status=status, message=message), status, headers
+
+
+def handle_hostile_input(error: HostileInput):
+    """400 for input no honest client sends, naming the field when there is one."""
+    if wants_json():
+        extra = {"fields": {error.field: error.description}} if error.field else {}
+        return api_error(400, "invalid_input", error.description, **extra)
+    message = _(error.message, **error.params)
+    return render_template("errors/generic.html", status=400, message=message), 400
+
+
+def handle_too_large(error: RequestEntityTooLarge):
+    """413 for a body over MAX_CONTENT_LENGTH, before any of it is parsed."""
+    limit = f"{request.max_content_length / 2**20:g} MB"
+    if wants_json():
+        return api_error(413, CODES[413], TOO_LARGE % {"limit": limit})
+    message = _(TOO_LARGE, limit=limit)
+    return render_template("errors/413.html", status=413, message=message), 413
 
 
 def flatten(fields: dict) -> str:
@@ -101,6 +119,8 @@ def handle_unexpected(error: Exception):
 def init_app(app) -> None:
     """Register the handlers."""
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(HostileInput, handle_hostile_input)
+    app.register_error_handler(RequestEntityTooLarge, handle_too_large)
     app.register_error_handler(ApiAbort, lambda error: error.response())
     app.register_error_handler(OperationError, handle_operation_error)
     if not app.testing:

@@ -6,8 +6,11 @@ from flask_smorest import Blueprint
 from mediation.api.errors import ErrorResponses, api_error
 from mediation.auth.operations import user_for_token
 from mediation.extensions import api, csrf
+from mediation.inputs import RequestParser
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", description="调解通 JSON API")
+# JSON bodies go through request.get_json, whose parser refuses hostile input (mediation.inputs).
+bp.ARGUMENTS_PARSER = RequestParser()
 # A request that does not fit its schema answers 400 (422 means a guard refused); say so.
 bp.ARGUMENTS_PARSER.DEFAULT_VALIDATION_STATUS = 400
 
