@@ -14,6 +14,7 @@ import marshmallow as ma
 from mediation.cases.intake import MAX_PARTIES, PARTY_TEXT_FIELDS
 from mediation.cases.operations import MAX_SIGNATURE_IMAGE
 from mediation.cases.queries import MAX_PAGE, MAX_PER_PAGE
+from mediation.inputs import whole_number
 from mediation.models.cases import (
     PARTY_KINDS,
     PARTY_ROLES,
@@ -148,9 +149,16 @@ class WholeNumber(ma.fields.Integer):
 
 
 class PageNumber(ma.fields.Integer):
-    """A whole number from the query string, where everything arrives as text."""
+    """A whole number from the query string, where everything arrives as text: ASCII digits."""
 
-    default_error_messages = {"invalid": wrong_type("整数"), "too_large": "数值过大。"}
+    default_error_messages = {"invalid": "应为整数（半角数字）。", "too_large": "数值过大。"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        """The number; "١", "１０", "1_000" and "+1" are refused (int() would take them)."""
+        number = whole_number(value)
+        if number is None:
+            raise self.make_error("invalid")
+        return super()._deserialize(number, attr, data, **kwargs)
 
 
 class Flag(ma.fields.Boolean):

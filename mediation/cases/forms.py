@@ -34,6 +34,7 @@ from mediation.cases.intake import MAX_PARTIES
 from mediation.cases.operations import MEDIATOR_ROLES
 from mediation.extensions import db
 from mediation.i18n import choices_of, label_of
+from mediation.inputs import whole_number
 from mediation.models import (
     Agreement,
     Case,
@@ -44,6 +45,7 @@ from mediation.models import (
     User,
     court_regions,
 )
+from mediation.operation_errors import InvalidInput
 from mediation.scoping import region_clause, region_tree
 from workflows import REJECT_GROUNDS_AFTER_ACCEPTANCE, REJECT_GROUNDS_BEFORE_ACCEPTANCE
 from workflows.deadlines import CHINA_TZ
@@ -75,6 +77,23 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class RowList(FieldList):
+    """A FieldList whose row numbers are ASCII digits.
+
+    WTForms reads a row number with str.isdigit() and int(), so a post naming a field
+    "parties-²-name" would raise (and "parties-١-name" would be row 1); such keys are ignored.
+    """
+
+    def _extract_indices(self, prefix, formdata):
+        """The row numbers in the keys that start with prefix."""
+        offset = len(prefix) + 1
+        for key in formdata:
+            if key.startswith(prefix):
+                index = whole_number(key[offset:].split(self._field_separator, 1)[0])
+                if index is not None:
+                    yield index
 
 
 class GroupedSelect(Select):
@@ -249,7 +268,7 @@ class IntakeForm(PageForm):
     grid = SelectField(_l("所在网格"), choices={}, widget=GroupedSelect())
     amount = StringField(_l("涉及金额（元）"), render_kw={"inputmode": "decimal"})
     description = TextAreaField(_l("纠纷简要情况"), render_kw={"rows": 4})
-    parties = FieldList(FormField(PartyForm), min_entries=2, max_entries=MAX_PARTIES + 1)
+    parties = RowList(FormField(PartyForm), min_entries=2, max_entries=MAX_PARTIES + 1)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -279,8 +298,9 @@ class IntakeForm(PageForm):
         for key, message in fields.items():
             head, _, rest = key.partition(".")
             index, _, name = rest.partition(".")
-            if head == "parties" and index.isdigit() and int(index) < len(self.party_rows):
-                row = self.party_rows[int(index)].form
+            row_number = whole_number(index)
+            if head == "parties" and row_number is not None and row_number < len(self.party_rows):
+                row = self.party_rows[row_number].form
                 if name in row._fields:
                     row[name].errors = [message]
                     continue
@@ -482,8 +502,15 @@ class RequestConfirmationForm(TriggerForm):
         ]
 
     def payload(self) -> dict:
-        """The court's code and the ids of the consenting parties."""
-        ids = [int(value) for value in self.consents.data or () if str(value).isdigit()]
+        """The court's code and the ids of the consenting parties.
+
+        :raise InvalidInput: for a consent that is not a party id in ASCII digits.
+        """
+        ids = [whole_number(value) for value in self.consents.data or ()]
+        if None in ids:
+            raise InvalidInput(
+                "所选当事人无效，请刷新页面后重新勾选。", {"consents": "无效的当事人"}
+            )
         return {"court": self.court.data, "consents": ids}
 
 

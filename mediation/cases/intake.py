@@ -1,11 +1,12 @@
 """Checking intake data: the case fields and each party, with messages that say what to fix."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import sqlalchemy as sa
 
 from mediation.extensions import db
+from mediation.inputs import decimal_number
 from mediation.models import Committee, Region, User
 from mediation.models.cases import PARTY_KINDS, PARTY_ROLES, SEXES
 from mediation.operation_errors import InvalidInput
@@ -53,14 +54,22 @@ def code(data: dict, key: str, codes, label: str, errors: dict) -> str | None:
 
 
 def amount(data: dict, key: str, errors: dict) -> Decimal | None:
-    """An optional non-negative amount in yuan with at most two decimals."""
+    """An optional non-negative amount in yuan with at most two decimals.
+
+    Text must be in ASCII digits (thousands commas allowed: "3,500.50"; not "３５００" or
+    "1_000"); a Decimal, int or float from a caller is taken as it is.
+    """
     raw = data.get(key)
     if raw in (None, ""):
         return None
-    try:
-        value = Decimal(str(raw).strip().replace(",", ""))
-    except InvalidOperation:
-        errors[key] = "金额应为数字，例如 3500 或 3500.50。"
+    if isinstance(raw, str):
+        value = decimal_number(raw.replace(",", ""))
+    elif isinstance(raw, Decimal | int | float) and not isinstance(raw, bool):
+        value = Decimal(str(raw))
+    else:
+        value = None
+    if value is None:
+        errors[key] = "金额应为数字，例如 3500 或 3500.50（请用半角数字）。"
         return None
     if not value.is_finite() or value < 0 or value >= Decimal("1e12"):
         errors[key] = "金额应为 0 至 1 万亿元之间的数字。"

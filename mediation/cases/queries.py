@@ -6,6 +6,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from mediation.extensions import db
+from mediation.inputs import whole_number
 from mediation.models import Case, Party, Region, User
 from mediation.models.types import utcnow
 from mediation.operation_errors import InvalidInput
@@ -67,14 +68,11 @@ def parse_filters(args) -> tuple[CaseFilters, int, int]:
 
 
 def positive_int(raw, default: int, name: str, errors: dict) -> int:
-    """A whole number of at least 1, or default when absent."""
+    """A whole number of at least 1 (ASCII digits, or an int the API parsed), or default."""
     if raw in (None, ""):
         return default
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        value = 0
-    if not 1 <= value <= MAX_PAGE:
+    value = raw if isinstance(raw, int) else whole_number(raw)
+    if value is None or not 1 <= value <= MAX_PAGE:
         errors[name] = f"{name} 应为 1 至 {MAX_PAGE} 之间的整数。"
         return default
     return value

@@ -20,6 +20,7 @@ from mediation.cases import operations as ops
 from mediation.cases.queries import list_cases, parse_filters
 from mediation.extensions import db
 from mediation.i18n import LABELS, choices_of, label_of
+from mediation.inputs import whole_number
 from mediation.models import AuditEvent, User
 from mediation.models.types import utcnow
 from mediation.operation_errors import Conflict, InvalidInput, OperationError, Refused
@@ -218,9 +219,8 @@ def refused_page(case_id: int, problem: OperationError, form, **extra):
 
 
 def version_of(raw) -> int | None:
-    """The version the user saw, or None (the operation then asks for it)."""
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() else None
+    """The version the user saw, in ASCII digits, or None (the operation then asks for it)."""
+    return whole_number(raw)
 
 
 # ---------------------------------------------------------------------------- routes
