@@ -37,11 +37,11 @@ from bench.common import (
     percentile,
     server_version,
 )
+from mediation.access.scoping import case_clause
 from mediation.cases.queries import list_cases, parse_filters
 from mediation.demo import DEMO_PASSWORD
 from mediation.extensions import db
 from mediation.models import User
-from mediation.scoping import case_clause
 
 USERS = ("admin_demo", "street_demo", "mediator_demo")
 # A two-character name (most common in China, and too short for trigram indexes) and a

@@ -36,10 +36,10 @@ from bench.common import add_url_argument, bench_url, ensure_database, is_postgr
 from mediation.audit import canonical, event_hash, sha256
 from mediation.cases.operations import end_of, time_limits
 from mediation.demo import Seeder, seed_demo
-from mediation.demo_cases import TITLES, ensure_staff
+from mediation.demo.cases import TITLES, ensure_staff
+from mediation.demo.people import fake_id_number, fake_name, fake_phone
 from mediation.extensions import db
 from mediation.models import AuditEvent, Case, CaseCounter, Committee, Court, Party, Region, User
-from mediation.people import fake_id_number, fake_name, fake_phone
 from workflows import (
     CATEGORIES,
     DECLINE_REASONS,

@@ -28,7 +28,7 @@ def create_app(config_class=None, test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 
-    from mediation import i18n, inputs, security
+    from mediation import i18n, inputs, security, templating
 
     inputs.init_app(app)
     db.init_app(app)
@@ -40,12 +40,14 @@ def create_app(config_class=None, test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    templating.init_app(app)
 
-    from mediation import cli, errors
+    from mediation import cli
     from mediation.admin import bp as admin_bp
     from mediation.api import init_api
     from mediation.auth import bp as auth_bp
-    from mediation.cases.views import bp as cases_bp
+    from mediation.cases import bp as cases_bp
+    from mediation.errors import handlers as error_handlers
     from mediation.main import bp as main_bp
 
     app.register_blueprint(auth_bp)
@@ -53,6 +55,6 @@ def create_app(config_class=None, test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(cases_bp, url_prefix="/cases")
     init_api(app)
-    errors.init_app(app)
+    error_handlers.init_app(app)
     cli.init_app(app)
     return app

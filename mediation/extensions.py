@@ -32,20 +32,20 @@ bootstrap = Bootstrap5()
 
 
 class JsonErrorsApi(Api):
-    """flask-smorest, minus its app-wide JSON error handler: mediation.errors picks HTML or JSON."""
+    """flask-smorest, minus its app-wide JSON error handler: mediation.errors.handlers picks HTML or JSON."""
 
     # Each operation lists the errors it can give (mediation.api.errors), not a catch-all.
     DEFAULT_ERROR_RESPONSE_NAME = None
 
     @property
     def ERROR_SCHEMA(self):  # noqa: N802 (flask-smorest's attribute name)
-        """Document errors in the shape mediation.errors answers with."""
+        """Document errors in the shape mediation.errors.handlers answers with."""
         from mediation.api.schemas import ApiError
 
         return ApiError
 
     def _register_error_handlers(self):
-        """Leave error handling to mediation.errors."""
+        """Leave error handling to mediation.errors.handlers."""
 
 
 api = JsonErrorsApi()

@@ -8,8 +8,8 @@ label_of picks the Chinese or the English one for the page's locale.
 from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale
 
+from mediation.auth.urls import safe_next
 from mediation.models import cases, regions
-from mediation.urls import safe_next
 from workflows import CODE_LISTS, LABELS_EN, STATES, TRANSITIONS
 
 bp = Blueprint("i18n", __name__)

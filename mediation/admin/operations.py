@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from mediation.auth.operations import end_sessions
+from mediation.errors import InvalidInput
 from mediation.extensions import db
 from mediation.i18n import label_of
 from mediation.inputs import MAX_ID, whole_number
@@ -20,12 +21,9 @@ ROLE_UNITS = {
 }
 
 
-class AccountError(ValueError):
-    """A user-facing reason why an account change was refused, and the form field it concerns."""
-
-    def __init__(self, message: str, field: str):
-        super().__init__(message)
-        self.field = field
+def refuse(field: str, message: str):
+    """Refuse an account change: InvalidInput with the message on the form field it concerns."""
+    raise InvalidInput(message, {field: message})
 
 
 def unit_choices() -> list[tuple[str, str]]:
@@ -48,10 +46,10 @@ def resolve_unit(role: str, value: str):
     unit_id = whole_number(raw_id, maximum=MAX_ID)
     unit = db.session.get(model, unit_id) if model and unit_id is not None else None
     if unit is None:
-        raise AccountError(_("所选单位不存在。"), "unit")
+        refuse("unit", _("所选单位不存在。"))
     wanted_kind, levels = ROLE_UNITS[role]
     if kind != wanted_kind or (levels and unit.level not in levels):
-        raise AccountError(_("该角色不能属于所选单位：%(hint)s。", hint=unit_hint(role)), "unit")
+        refuse("unit", _("该角色不能属于所选单位：%(hint)s。", hint=unit_hint(role)))
     return (
         unit if kind == "region" else None,
         unit if kind == "committee" else None,
@@ -71,22 +69,22 @@ def unit_hint(role: str) -> str:
 
 
 def save_user(user: User | None, data: dict, editor: User) -> User:
-    """Create or update a user from form data; raises AccountError with a reason.
+    """Create or update a user from form data; raises InvalidInput naming the field.
 
     A new role, a new password or deactivation ends the user's sessions and API tokens (an
     admin who sets her own password here stays signed in on this browser).
     """
     if user is not None and user.id == editor.id:
         if not data.get("active"):
-            raise AccountError(_("不能停用自己的账号。"), "active")
+            refuse("active", _("不能停用自己的账号。"))
         if data["role"] != user.role:
-            raise AccountError(_("不能修改自己的角色。"), "role")
+            refuse("role", _("不能修改自己的角色。"))
     username = data["username"].strip()
     clash = db.session.scalar(sa.select(User).where(User.username == username))
     if clash is not None and clash is not user:
-        raise AccountError(_("用户名 %(name)s 已被使用。", name=username), "username")
+        refuse("username", _("用户名 %(name)s 已被使用。", name=username))
     if user is None and not data.get("password"):
-        raise AccountError(_("新用户须设置初始密码。"), "password")
+        refuse("password", _("新用户须设置初始密码。"))
     region, committee, court = resolve_unit(data["role"], data["unit"])
     ends_sessions = user is not None and (
         data["role"] != user.role

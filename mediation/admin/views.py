@@ -5,19 +5,19 @@ from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from mediation.access.permissions import role_required
 from mediation.admin import bp
 from mediation.admin.forms import UserForm
 from mediation.admin.operations import (
-    AccountError,
     save_user,
     set_active,
     unit_choices,
     unit_value,
 )
+from mediation.errors import InvalidInput
 from mediation.extensions import db
 from mediation.i18n import in_english
 from mediation.models import User
-from mediation.permissions import role_required
 from workflows import TRANSITIONS, mermaid
 
 
@@ -52,8 +52,9 @@ def edit_form(user: User | None):
     if form.validate_on_submit():
         try:
             saved = save_user(user, form.data, current_user)
-        except AccountError as refusal:
-            form[refusal.field].errors.append(str(refusal))
+        except InvalidInput as refusal:
+            for field, message in refusal.fields.items():
+                form[field].errors.append(message)
         else:
             flash(_("已保存用户 %(name)s。", name=saved.username), "success")
             return redirect(url_for("admin.users"))

@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 from mediation.api.errors import ErrorResponses, api_error
 from mediation.auth.operations import user_for_token
+from mediation.errors import NotAuthenticated
 from mediation.extensions import api, csrf
 from mediation.inputs import RequestParser
 
@@ -23,9 +24,12 @@ def require_bearer_token():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
-    user = user_for_token(secret.strip()) if scheme.lower() == "bearer" and secret else None
-    if user is None:
+    if scheme.lower() != "bearer" or not secret.strip():
         return api_error(401, "unauthorized", "缺少有效的访问令牌，或令牌已过期。")
+    try:
+        user = user_for_token(secret.strip())
+    except NotAuthenticated as refusal:
+        return api_error(401, "unauthorized", refusal.message)
     # Flask-Login keeps the request's user in g._login_user; setting it here makes
     # current_user the token's owner without touching the session cookie.
     g._login_user = user

@@ -2,7 +2,7 @@
 
 Each view parses the request, calls one operation and answers with the case as the caller
 may see it. The operations check the domain, keep the transaction and raise the errors that
-mediation.errors turns into {"error": {...}} with 400/403/404/409/422.
+mediation.errors.handlers turns into {"error": {...}} with 400/403/404/409/422.
 """
 
 import sqlalchemy as sa

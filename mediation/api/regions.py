@@ -2,9 +2,9 @@
 
 from flask_login import current_user
 
+from mediation.access.scoping import region_tree
 from mediation.api import bp
 from mediation.api.schemas import RegionNode
-from mediation.scoping import region_tree
 
 
 @bp.route("/regions", methods=["GET"])

@@ -1,10 +1,11 @@
 """POST /api/v1/tokens: trade a username and password for a bearer token."""
 
 from mediation.api import bp
-from mediation.api.errors import RETRY_AFTER, ApiAbort, api_error
+from mediation.api.errors import RETRY_AFTER, api_error
 from mediation.api.schemas import ApiError, TokenRequest, TokenResponse
 from mediation.auth import throttle
 from mediation.auth.operations import authenticate, issue_token
+from mediation.errors import NotAuthenticated
 
 
 def too_many_attempts(wait: int):
@@ -35,9 +36,10 @@ def create_token(credentials):
     wait = throttle.retry_after(credentials["username"])
     if wait is not None:
         return too_many_attempts(wait)
-    user = authenticate(credentials["username"], credentials["password"])
-    if user is None:
+    try:
+        user = authenticate(credentials["username"], credentials["password"])
+    except NotAuthenticated:
         throttle.record_failure(credentials["username"])
-        raise ApiAbort(401, "invalid_credentials", "用户名或密码不正确，或账号已停用。")
+        raise
     secret, row = issue_token(user)
     return {"token": secret, "expires_at": row.expires_at}

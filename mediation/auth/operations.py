@@ -2,16 +2,23 @@
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
+from mediation.errors import InvalidInput, NotAuthenticated
 from mediation.extensions import db
 from mediation.models import ApiToken, User
 
+WRONG_CREDENTIALS = "用户名或密码不正确，或账号已停用。"
 
-def authenticate(username: str, password: str) -> User | None:
-    """The active user with this username and password, else None."""
+
+def authenticate(username: str, password: str) -> User:
+    """The active user with this username and password.
+
+    :raise NotAuthenticated (401): unknown user, wrong password or deactivated account.
+    """
     user = db.session.scalar(sa.select(User).where(User.username == (username or "").strip()))
     if user is None or not user.active or not user.check_password(password or ""):
-        return None
+        raise NotAuthenticated(WRONG_CREDENTIALS)
     return user
 
 
@@ -32,18 +39,20 @@ def sign_out(user: User) -> None:
     db.session.commit()
 
 
-def change_password(user: User, current: str, new: str) -> bool:
-    """Set a new password when the current one is right; False otherwise.
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password when the current one is right.
 
     Whoever held the old password is shut out: every session signed in so far ends and every
     API token is revoked (the view keeps the browser that made the change signed in).
+
+    :raise InvalidInput (400): the current password is wrong (field `current`).
     """
     if not user.check_password(current):
-        return False
+        message = _("当前密码不正确。")
+        raise InvalidInput(message, {"current": message})
     user.set_password(new)
     end_sessions(user, revoke_tokens=True)
     db.session.commit()
-    return True
 
 
 def issue_token(user: User) -> tuple[str, ApiToken]:
@@ -54,11 +63,14 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
     return secret, row
 
 
-def user_for_token(secret: str) -> User | None:
-    """The active user a bearer token belongs to, or None if unknown or expired."""
+def user_for_token(secret: str) -> User:
+    """The active user a bearer token belongs to.
+
+    :raise NotAuthenticated (401): the token is unknown or expired, or its user deactivated.
+    """
     row = db.session.scalar(
         sa.select(ApiToken).where(ApiToken.digest == ApiToken.digest_of(secret))
     )
     if row is None or row.is_expired() or not row.user.active:
-        return None
+        raise NotAuthenticated("缺少有效的访问令牌，或令牌已过期。")
     return row.user

@@ -7,8 +7,9 @@ from flask_login import current_user, login_required, logout_user
 from mediation.auth import bp, throttle
 from mediation.auth.forms import ChangePasswordForm, LoginForm
 from mediation.auth.operations import authenticate, change_password, sign_out
+from mediation.auth.urls import safe_next
+from mediation.errors import InvalidInput, NotAuthenticated
 from mediation.security import remember_generation, start_session
-from mediation.urls import safe_next
 
 
 def wait_in_words(seconds: int) -> str:
@@ -34,12 +35,14 @@ def login():
             flash(wait_in_words(wait), "danger")
             page = render_template("auth/login.html", form=form)
             return page, 429, {"Retry-After": str(wait)}
-        user = authenticate(form.username.data, form.password.data)
-        if user is not None:
+        try:
+            user = authenticate(form.username.data, form.password.data)
+        except NotAuthenticated:
+            throttle.record_failure(form.username.data)
+            flash(_("用户名或密码不正确，或账号已停用。"), "danger")
+        else:
             start_session(user)
             return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
-        throttle.record_failure(form.username.data)
-        flash(_("用户名或密码不正确，或账号已停用。"), "danger")
     status = 401 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
 
@@ -60,9 +63,12 @@ def password():
     """Let the signed-in user change her own password; her other sessions end."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if change_password(current_user, form.current.data, form.new.data):
+        try:
+            change_password(current_user, form.current.data, form.new.data)
+        except InvalidInput as refusal:
+            form.current.errors.append(refusal.fields["current"])
+        else:
             remember_generation(current_user)
             flash(_("密码已修改。"), "success")
             return redirect(url_for("main.home"))
-        form.current.errors.append(_("当前密码不正确。"))
     return render_template("auth/password.html", form=form)

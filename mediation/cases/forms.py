@@ -30,8 +30,10 @@ from wtforms import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget, Select
 
+from mediation.access.scoping import region_clause, region_tree
 from mediation.cases.intake import MAX_PARTIES
 from mediation.cases.operations import MEDIATOR_ROLES
+from mediation.errors import InvalidInput
 from mediation.extensions import db
 from mediation.i18n import choices_of, label_of
 from mediation.inputs import whole_number
@@ -45,8 +47,6 @@ from mediation.models import (
     User,
     court_regions,
 )
-from mediation.operation_errors import InvalidInput
-from mediation.scoping import region_clause, region_tree
 from workflows import REJECT_GROUNDS_AFTER_ACCEPTANCE, REJECT_GROUNDS_BEFORE_ACCEPTANCE
 from workflows.deadlines import CHINA_TZ
 

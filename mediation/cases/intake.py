@@ -5,13 +5,13 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from mediation.access.scoping import can_see_region
+from mediation.errors import InvalidInput
 from mediation.extensions import db
 from mediation.inputs import decimal_number
 from mediation.models import Committee, Region, User
 from mediation.models.cases import PARTY_KINDS, PARTY_ROLES, SEXES
-from mediation.operation_errors import InvalidInput
 from mediation.privacy import id_number_problem, normalize_id_number, normalize_phone, phone_problem
-from mediation.scoping import can_see_region
 from workflows import CATEGORIES, SOURCES
 
 MAX_PARTIES = 20

@@ -16,9 +16,18 @@ import sqlalchemy.orm as so
 from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
+from mediation.access.scoping import can_see_region, case_clause
 from mediation.audit import build_event
 from mediation.cases.intake import amount as clean_amount
 from mediation.cases.intake import clean_intake, code, committee_for, text
+from mediation.errors import (
+    ChainMoved,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Refused,
+)
 from mediation.extensions import db
 from mediation.models import (
     Agreement,
@@ -34,15 +43,6 @@ from mediation.models import (
 )
 from mediation.models.cases import SATISFACTION, SESSION_OUTCOMES, SIGNATURE_METHODS
 from mediation.models.types import utcnow
-from mediation.operation_errors import (
-    ChainMoved,
-    Conflict,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    Refused,
-)
-from mediation.scoping import can_see_region, case_clause
 from workflows import (
     EXCLUDED_MATTERS,
     SYSTEM,

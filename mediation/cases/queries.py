@@ -5,12 +5,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from mediation.access.scoping import case_clause, region_by_code
+from mediation.errors import InvalidInput
 from mediation.extensions import db
 from mediation.inputs import whole_number
 from mediation.models import Case, Party, Region, User
 from mediation.models.types import utcnow
-from mediation.operation_errors import InvalidInput
-from mediation.scoping import case_clause, region_by_code
 from workflows import CATEGORIES, STATE_BY_NAME, TERMINAL_STATES, TRANSITIONS
 
 MAX_PER_PAGE = 100

@@ -11,10 +11,10 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from mediation.cases.operations import apply_transition
+from mediation.errors import Conflict, Refused
 from mediation.extensions import db
 from mediation.models import Case
 from mediation.models.types import utcnow
-from mediation.operation_errors import Conflict, Refused
 from workflows import TERMINAL_STATES
 
 BATCH = 200

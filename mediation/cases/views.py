@@ -6,29 +6,22 @@ reasons (422), a stale version (409). Out of scope is 404 and a role that may no
 answered by the app's error pages.
 """
 
-from datetime import timedelta
-
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from mediation.cases import forms
+from mediation.cases import bp, forms
 from mediation.cases import operations as ops
 from mediation.cases.queries import list_cases, parse_filters
+from mediation.errors import Conflict, InvalidInput, OperationError, Refused
 from mediation.extensions import db
 from mediation.i18n import LABELS, choices_of, label_of
 from mediation.inputs import whole_number
 from mediation.models import AuditEvent, User
-from mediation.models.types import utcnow
-from mediation.operation_errors import Conflict, InvalidInput, OperationError, Refused
-from mediation.privacy import mask_id_number, mask_phone
 from workflows import SYSTEM, TRANSITION_BY_TRIGGER, available_triggers
-from workflows.deadlines import CHINA_TZ
-
-bp = Blueprint("cases", __name__)
 
 CONFLICT_MESSAGE = _l("案件已被他人更新，请刷新后重试")
 # The timeline's names of the events that are not triggers.
@@ -47,39 +40,13 @@ CODED_ENTRIES = {
     "ground": ("reject_grounds",),
     "matter": ("excluded_matters",),
 }
-SOON = timedelta(days=2)
 # Far beyond any real list, and small enough that the row offset fits a 64-bit integer.
 
 
 # ---------------------------------------------------------------------------- template helpers
 
 
-@bp.app_template_filter("china_time")
-def china_time(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A stored UTC moment on China's clock."""
-    return moment.astimezone(CHINA_TZ).strftime(fmt) if moment else ""
-
-
-@bp.app_template_filter("yuan")
-def yuan(amount) -> str:
-    """An amount in yuan: 3,500.00 元."""
-    return "" if amount is None else _("%(amount)s 元", amount=f"{amount:,.2f}")
-
-
-bp.add_app_template_filter(mask_id_number, "mask_id")
-bp.add_app_template_filter(mask_phone, "mask_phone")
 bp.add_app_template_global(ops.INTAKE_ROLES, "INTAKE_ROLES")
-
-
-@bp.app_template_global()
-def deadline_state(moment, overdue: bool = False) -> str | None:
-    """overdue (red), soon (amber: within two days), ok, or None when no clock runs."""
-    if moment is None:
-        return None
-    now = utcnow()
-    if overdue or moment < now:
-        return "overdue"
-    return "soon" if moment - now <= SOON else "ok"
 
 
 @bp.app_template_global()

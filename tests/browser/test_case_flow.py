@@ -14,9 +14,9 @@ import pytest
 from playwright.sync_api import expect
 
 from mediation.demo import DEMO_PASSWORD
+from mediation.demo.people import fake_id_number
 from mediation.extensions import db
 from mediation.models.types import utcnow
-from mediation.people import fake_id_number
 from mediation.privacy import mask_id_number
 from tests.factories import gen_case
 from workflows.deadlines import CHINA_TZ

@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from mediation.cases import operations as ops
+from mediation.errors import InvalidInput
 from mediation.extensions import db
 from mediation.models import Case
-from mediation.operation_errors import InvalidInput
 from tests.factories import (
     GRID,
     OTHER_COMMUNITY_GRID,

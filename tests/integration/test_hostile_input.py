@@ -14,8 +14,9 @@ from urllib.parse import quote
 
 import pytest
 
-from mediation.admin.operations import AccountError, resolve_unit
+from mediation.admin.operations import resolve_unit
 from mediation.demo import DEMO_PASSWORD
+from mediation.errors import InvalidInput
 from mediation.extensions import db
 from mediation.inputs import MAX_JSON_DEPTH
 from mediation.models import Case, Region
@@ -666,7 +667,7 @@ def test_hostile_unit_id_on_the_admin_form_stores_no_user(login, value):
 @pytest.mark.parametrize("value", params(HOSTILE_NUMBERS))
 def test_a_unit_id_that_is_no_ascii_number_is_no_unit(app, value):
     """What the form's choices keep out, the operation refuses too, rather than raise."""
-    with app.test_request_context(), pytest.raises(AccountError, match="所选单位不存在"):
+    with app.test_request_context(), pytest.raises(InvalidInput, match="所选单位不存在"):
         resolve_unit("grid_worker", f"region:{value}")
 
 

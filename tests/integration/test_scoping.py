@@ -2,9 +2,9 @@
 
 import sqlalchemy as sa
 
+from mediation.access.scoping import can_see_region, region_by_code, region_tree
 from mediation.extensions import db
 from mediation.models import Region, User
-from mediation.scoping import can_see_region, region_by_code, region_tree
 
 LEVELS = {"city", "district", "street", "community", "grid"}
 DAZHI = "420102002"

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from mediation.audit import verify_all
 from mediation.cases import operations as ops
 from mediation.cases import sla
+from mediation.errors import Conflict
 from mediation.extensions import db
 from mediation.models import Case
-from mediation.operation_errors import Conflict
 from tests.database import ON_POSTGRES
 from tests.factories import (
     T0,

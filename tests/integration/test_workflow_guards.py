@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 
 from mediation.cases import operations as ops
+from mediation.errors import InvalidInput, OperationError, Refused
 from mediation.extensions import db
 from mediation.models import Case
-from mediation.operation_errors import InvalidInput, OperationError, Refused
 from tests.factories import (
     COURT,
     OTHER_COURT,

@@ -8,7 +8,7 @@ trigger leaves from: only the role stands in the way.
 import pytest
 
 from mediation.cases import operations as ops
-from mediation.operation_errors import Forbidden
+from mediation.errors import Forbidden
 from tests.factories import (
     case_data,
     events,

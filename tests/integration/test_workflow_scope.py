@@ -7,7 +7,7 @@ of 大智街道 (江岸区) is looked at by 武昌区's mediator and by a judge 
 import pytest
 
 from mediation.cases import operations as ops
-from mediation.operation_errors import NotFound, OperationError
+from mediation.errors import NotFound, OperationError
 from tests.factories import (
     NEIGHBOUR_GRID,
     OTHER_COMMUNITY_GRID,

@@ -29,9 +29,9 @@ from hypothesis.stateful import (
 from mediation.audit import verify_all
 from mediation.cases import operations as ops
 from mediation.cases import sla
+from mediation.errors import Conflict, Forbidden, InvalidInput, NotFound, Refused
 from mediation.extensions import db
 from mediation.models import AuditEvent, Case
-from mediation.operation_errors import Conflict, Forbidden, InvalidInput, NotFound, Refused
 from tests.database import reset_to_demo_city
 from tests.factories import (
     OTHER_COURT,

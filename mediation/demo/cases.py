@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from mediation.cases import operations as ops
+from mediation.demo.people import fake_id_number, fake_name, fake_phone
 from mediation.extensions import db
 from mediation.models import Case, Committee, Court, Region, User
 from mediation.models.types import utcnow
-from mediation.people import fake_id_number, fake_name, fake_phone
 from workflows import CATEGORIES, DECLINE_REASONS, ESCALATE_REASONS, SOURCES
 
 # Final state → how many of every 100 demo cases end there.

@@ -137,7 +137,7 @@ def seed_demo(with_cases: bool = False, progress=None) -> int:
     seed_users(seeder)
     db.session.commit()
     if with_cases:
-        from mediation.demo_cases import seed_cases
+        from mediation.demo.cases import seed_cases
 
         seeder.created += seed_cases(progress=progress)
     return seeder.created

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from mediation.api.errors import CODES, ApiAbort, api_error
+from mediation.errors import OperationError, Refused
 from mediation.inputs import HostileInput
-from mediation.operation_errors import OperationError, Refused
 
 log = logging.getLogger(__name__)
 

@@ -17,6 +17,13 @@ class InvalidInput(OperationError):
     """Bad input: which fields, and what to fix."""
 
 
+class NotAuthenticated(OperationError):
+    """Wrong credentials, an unknown or expired token, or a deactivated account."""
+
+    status = 401
+    code = "invalid_credentials"
+
+
 class NotFound(OperationError):
     """Missing, or outside the user's jurisdiction (never say which)."""
 

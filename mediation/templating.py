@@ -1,0 +1,40 @@
+"""Filters and globals every template may use: China's clock, yuan, masking, deadline badges."""
+
+from datetime import timedelta
+
+from flask_babel import gettext as _
+
+from mediation.models.types import utcnow
+from mediation.privacy import mask_id_number, mask_phone
+from workflows.deadlines import CHINA_TZ
+
+SOON = timedelta(days=2)
+
+
+def china_time(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC moment on China's clock."""
+    return moment.astimezone(CHINA_TZ).strftime(fmt) if moment else ""
+
+
+def yuan(amount) -> str:
+    """An amount in yuan: 3,500.00 元."""
+    return "" if amount is None else _("%(amount)s 元", amount=f"{amount:,.2f}")
+
+
+def deadline_state(moment, overdue: bool = False) -> str | None:
+    """overdue (red), soon (amber: within two days), ok, or None when no clock runs."""
+    if moment is None:
+        return None
+    now = utcnow()
+    if overdue or moment < now:
+        return "overdue"
+    return "soon" if moment - now <= SOON else "ok"
+
+
+def init_app(app) -> None:
+    """Register the filters and globals."""
+    app.add_template_filter(china_time, "china_time")
+    app.add_template_filter(yuan, "yuan")
+    app.add_template_filter(mask_id_number, "mask_id")
+    app.add_template_filter(mask_phone, "mask_phone")
+    app.add_template_global(deadline_state, "deadline_state")
