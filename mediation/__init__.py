@@ -29,6 +29,7 @@ def create_app(config_class=None, test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 
     from mediation import i18n, inputs, security, templating
+    from mediation.access import policy
 
     inputs.init_app(app)
     db.init_app(app)
@@ -41,6 +42,7 @@ def create_app(config_class=None, test_config: dict | None = None) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
+    policy.init_app(app)
 
     from mediation import cli
     from mediation.admin import bp as admin_bp

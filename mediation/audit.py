@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
+from mediation.errors import ChainMoved, Conflict
 from mediation.extensions import db
-from mediation.models import AuditEvent, Case
+from mediation.models import AuditEvent, Case, User
+from workflows import SYSTEM
 from workflows.deadlines import as_aware
 
 
@@ -73,6 +76,83 @@ def build_event(
     )
     event.hash = event_hash(event)
     return event
+
+
+# ---------------------------------------------------------------------------- the chain
+
+CHAIN_RETRIES = 5
+
+
+def next_seq(case: Case) -> int:
+    """The sequence number the case's next audit event gets."""
+    last = db.session.scalar(
+        sa.select(sa.func.max(AuditEvent.seq)).where(AuditEvent.case_id == case.id)
+    )
+    return (last or 0) + 1
+
+
+def append_event(
+    case: Case,
+    actor: User | None,
+    action: str,
+    now: datetime,
+    version: int | None = None,
+    status: str | None = None,
+    **fields,
+) -> None:
+    """Chain an audit event to the case in one compare-and-set UPDATE of the case row.
+
+    The row moves only if its chain head is still the one this event links to and, for a
+    transition (version given), its version is the one the user saw; then the version rises
+    by one and the status becomes `status`. Otherwise Conflict (the version moved: the user
+    must reload) or ChainMoved (only another event was appended: the caller may retry).
+    """
+    event = build_event(
+        case,
+        next_seq(case),  # its query also flushes the side effects already made to the case
+        now,
+        actor.id if actor else None,
+        actor.role if actor else SYSTEM,
+        action,
+        fields.get("from_state"),
+        fields.get("to_state"),
+        fields.get("reason"),
+        fields.get("payload") or {},
+    )
+    claimed = {"audit_head": event.hash, "updated_at": now}
+    where = [Case.id == case.id, Case.audit_head == case.audit_head]
+    if version is not None:
+        claimed.update(version=version + 1, status=status)
+        where.append(Case.version == version)
+    moved = db.session.execute(
+        sa.update(Case).where(*where).values(**claimed).execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        current = db.session.scalar(sa.select(Case.version).where(Case.id == case.id))
+        if version is not None and current != version:
+            raise Conflict("案件刚被他人更新，请刷新后重试。")
+        raise ChainMoved("案件刚被他人更新，请刷新后重试。")
+    db.session.add(event)
+    for key, value in claimed.items():
+        # Already written by the UPDATE above: record it without a second UPDATE at commit.
+        so.attributes.set_committed_value(case, key, value)
+
+
+def with_retries(work, retry_on=(Conflict,)):
+    """Run work() in one transaction; start again when a concurrent writer got there first."""
+    for attempt in range(CHAIN_RETRIES):
+        try:
+            result = work()
+            db.session.commit()
+            return result
+        except retry_on:
+            db.session.rollback()
+            if attempt == CHAIN_RETRIES - 1:
+                raise
+        except Exception:
+            db.session.rollback()
+            raise
+    raise AssertionError("unreachable")
 
 
 @dataclass

@@ -32,7 +32,7 @@ bootstrap = Bootstrap5()
 
 
 class JsonErrorsApi(Api):
-    """flask-smorest, minus its app-wide JSON error handler: mediation.errors.handlers picks HTML or JSON."""
+    """flask-smorest without its app-wide JSON error handler: errors.handlers picks HTML or JSON."""
 
     # Each operation lists the errors it can give (mediation.api.errors), not a catch-all.
     DEFAULT_ERROR_RESPONSE_NAME = None

@@ -1,4 +1,4 @@
-"""Role checks for views: refuse with 403 when the signed-in user's role is not listed."""
+"""The view decorator that asks the policy: 403 when the signed-in user may not."""
 
 from functools import wraps
 
@@ -6,14 +6,14 @@ from flask import abort
 from flask_login import current_user, login_required
 
 
-def role_required(*roles: str):
-    """Decorate a view so that only signed-in users with one of these roles reach it."""
+def allowed_if(question):
+    """Decorate a view so that only signed-in users for whom question(user) holds reach it."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
+            if not question(current_user):
                 abort(403)
             return view(*args, **kwargs)
 

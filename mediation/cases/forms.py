@@ -30,9 +30,9 @@ from wtforms import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget, Select
 
+from mediation.access.policy import MEDIATOR_ROLES
 from mediation.access.scoping import region_clause, region_tree
-from mediation.cases.intake import MAX_PARTIES
-from mediation.cases.operations import MEDIATOR_ROLES
+from mediation.cases.cleaning import MAX_PARTIES
 from mediation.errors import InvalidInput
 from mediation.extensions import db
 from mediation.i18n import choices_of, label_of

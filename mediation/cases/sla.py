@@ -10,12 +10,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from mediation.cases.operations import apply_transition
+from mediation.cases.operations import apply_transition, flag_overdue_cases
 from mediation.errors import Conflict, Refused
 from mediation.extensions import db
 from mediation.models import Case
 from mediation.models.types import utcnow
-from workflows import TERMINAL_STATES
 
 BATCH = 200
 
@@ -59,16 +58,5 @@ def sweep(now: datetime | None = None) -> SweepResult:
                 result.skipped += 1
         last_id = batch[-1][0]
         db.session.expunge_all()
-    open_cases = Case.status.not_in(TERMINAL_STATES)
-    result.flagged = db.session.execute(
-        sa.update(Case)
-        .where(open_cases, Case.overdue.is_(False), Case.deadline_at < now)
-        .values(overdue=True)
-    ).rowcount
-    result.cleared = db.session.execute(
-        sa.update(Case)
-        .where(Case.overdue.is_(True), sa.or_(Case.deadline_at.is_(None), Case.deadline_at >= now))
-        .values(overdue=False)
-    ).rowcount
-    db.session.commit()
+    result.flagged, result.cleared = flag_overdue_cases(now)
     return result

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from mediation.access import policy
 from mediation.cases import bp, forms
 from mediation.cases import operations as ops
 from mediation.cases.queries import list_cases, parse_filters
@@ -21,7 +22,7 @@ from mediation.extensions import db
 from mediation.i18n import LABELS, choices_of, label_of
 from mediation.inputs import whole_number
 from mediation.models import AuditEvent, User
-from workflows import SYSTEM, TRANSITION_BY_TRIGGER, available_triggers
+from workflows import SYSTEM, TRANSITION_BY_TRIGGER
 
 CONFLICT_MESSAGE = _l("案件已被他人更新，请刷新后重试")
 # The timeline's names of the events that are not triggers.
@@ -44,9 +45,6 @@ CODED_ENTRIES = {
 
 
 # ---------------------------------------------------------------------------- template helpers
-
-
-bp.add_app_template_global(ops.INTAKE_ROLES, "INTAKE_ROLES")
 
 
 @bp.app_template_global()
@@ -137,19 +135,18 @@ def case_page(
 ):
     """Render the case page, with a form that failed kept as the user filled it in."""
     case = ops.get_case(current_user, case_id)
-    role = current_user.role
-    triggers = available_triggers(case.status, role)
+    triggers = policy.triggers_for(current_user, case)
     trigger_forms = {}
     for trigger in triggers:
         opened = trigger == open_trigger and submitted is not None
         trigger_forms[trigger] = submitted if opened else forms.trigger_form(trigger)
         trigger_forms[trigger].prepare(case)
-    if case.status == "agreement_drafted" and role in ops.MEDIATOR_ROLES:
+    if policy.can_sign(current_user, case):
         sign_form = sign_form or forms.SignatureForm(prefix="sign")
         sign_form.prepare(case)
     else:
         sign_form = None
-    if role in ops.ASSIGN_ROLES and not case.is_terminal:
+    if policy.can_assign(current_user, case):
         assign_form = assign_form or forms.AssignForm(prefix="assign")
         assign_form.prepare(case)
     else:
@@ -165,9 +162,6 @@ def case_page(
         problem=problem,
         sign_form=sign_form,
         assign_form=assign_form,
-        can_reveal=role in ops.REVEAL_ROLES,
-        can_record_session=role in ops.RECORDING_ROLES and case.status in ops.SESSION_STATES,
-        can_record_visit=role in ops.RECORDING_ROLES and case.status in ops.VISIT_STATES,
         signers=forms.signer_labels(case.agreement) if case.agreement else {},
         signatures={s.signer: s for s in signatures if s.voided_at is None},
         revealed=revealed or {},
@@ -218,7 +212,6 @@ def render_list(result, problem: str | None = None):
         states=forms.state_choices(),
         categories=[("", _("全部类型")), *choices_of("categories")],
         regions=forms.region_choices(current_user),
-        can_intake=current_user.role in ops.INTAKE_ROLES,
     )
 
 
@@ -226,7 +219,7 @@ def render_list(result, problem: str | None = None):
 @login_required
 def new():
     """受理登记: register a dispute and its parties."""
-    if current_user.role not in ops.INTAKE_ROLES:
+    if not policy.can_intake(current_user):
         abort(403)
     form = forms.IntakeForm(request.form if request.method == "POST" else None, user=current_user)
     status, problems = 200, []
@@ -314,19 +307,24 @@ def reveal(case_id: int, party_id: int):
 @login_required
 def new_session(case_id: int):
     """调解记录: record a mediation session."""
-    return record_page(case_id, forms.SessionForm, ops.record_session, _("已保存调解记录。"))
+    allowed, saved = policy.can_record_session, _("已保存调解记录。")
+    return record_page(case_id, forms.SessionForm, ops.record_session, allowed, saved)
 
 
 @bp.route("/<int:case_id>/visits/new", methods=["GET", "POST"])
 @login_required
 def new_visit(case_id: int):
     """回访记录: record a follow-up visit."""
-    return record_page(case_id, forms.VisitForm, ops.record_visit, _("已保存回访记录。"))
+    saved = _("已保存回访记录。")
+    return record_page(case_id, forms.VisitForm, ops.record_visit, policy.can_record_visit, saved)
 
 
-def record_page(case_id: int, form_class, operation, saved: str):
-    """A session or visit form: show it, record it, or show what to fix."""
-    if current_user.role not in ops.RECORDING_ROLES:
+def record_page(case_id: int, form_class, operation, allowed, saved: str):
+    """A session or visit form: show it, record it, or show what to fix.
+
+    allowed(user) is the policy's answer for the act; a role it refuses gets 403.
+    """
+    if not allowed(current_user):
         abort(403)
     case = ops.get_case(current_user, case_id)
     form = form_class(request.form if request.method == "POST" else None)

@@ -3,7 +3,7 @@
 from flask import render_template
 from flask_login import current_user, login_required
 
-from mediation.cases.operations import INTAKE_ROLES
+from mediation.access import policy
 from mediation.cases.queries import my_work, overview
 from mediation.main import bp
 from workflows import STATES
@@ -13,7 +13,7 @@ from workflows import STATES
 @login_required
 def home():
     """The user's workbench: her work queue, soonest deadline first (the admin: an overview)."""
-    if current_user.role == "admin":
+    if policy.can_administer(current_user):
         return render_template(
             "main/home.html", role="admin", counts=overview(current_user), states=STATES
         )
@@ -21,5 +21,4 @@ def home():
         "main/home.html",
         role=current_user.role,
         queue=my_work(current_user),
-        can_intake=current_user.role in INTAKE_ROLES,
     )

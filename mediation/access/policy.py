@@ -1,0 +1,96 @@
+"""Who may do what to a case: one answer for the operations, the views and the templates.
+
+Each `can_…(user, case=None)` answers for the user's role alone when no case is given (may
+this kind of user ever do it: the operation refuses with 403 when not), and for the role and
+the case's state together when a case is given (is it possible on this case now: the
+operation refuses with 422, the page hides the button). Jurisdiction is not asked here:
+outside it a case does not exist for the user (404, `access.scoping`).
+"""
+
+from mediation.errors import Forbidden
+from workflows import TRANSITION_BY_TRIGGER, available_triggers
+
+INTAKE_ROLES = ("grid_worker", "mediator", "street_officer")
+RECORDING_ROLES = ("grid_worker", "mediator", "street_officer")
+REVEAL_ROLES = ("mediator", "street_officer", "judge")
+MEDIATOR_ROLES = ("mediator", "street_officer")
+SESSION_STATES = ("grid_mediation", "street_mediation", "agreement_drafted")
+VISIT_STATES = ("agreement_effective", "confirmed", "confirmation_rejected")
+
+
+def ensure(allowed: bool, what: str) -> None:
+    """Refuse with 403 when the policy said no: "您的角色不能<what>。"."""
+    if not allowed:
+        raise Forbidden(f"您的角色不能{what}。")
+
+
+def can_intake(user) -> bool:
+    """Register a dispute (受理登记)."""
+    return user.role in INTAKE_ROLES
+
+
+def can_record_session(user, case=None) -> bool:
+    """Record a mediation session: while the case is under mediation or its draft awaits."""
+    return user.role in RECORDING_ROLES and (case is None or case.status in SESSION_STATES)
+
+
+def can_record_visit(user, case=None) -> bool:
+    """Record a follow-up visit: once an agreement is in force."""
+    return user.role in RECORDING_ROLES and (case is None or case.status in VISIT_STATES)
+
+
+def can_sign(user, case=None) -> bool:
+    """Record a signature (a party's, the mediator's or the seal) on the drafted agreement."""
+    drafted = case is None or (case.status == "agreement_drafted" and case.agreement is not None)
+    return user.role in MEDIATOR_ROLES and drafted
+
+
+def can_assign(user, case=None) -> bool:
+    """Give the case to another mediator of the area: until it is concluded."""
+    return user.role in MEDIATOR_ROLES and (case is None or not case.is_terminal)
+
+
+def can_reveal(user, case=None) -> bool:
+    """See a party's full ID number or phone (a logged act)."""
+    return user.role in REVEAL_ROLES
+
+
+def can_mediate(user) -> bool:
+    """Be named the mediator of a case."""
+    return user.active and user.role in MEDIATOR_ROLES
+
+
+def triggers_for(user, case) -> list[str]:
+    """The triggers the user may offer on this case now, in the table's order."""
+    return available_triggers(case.status, user.role)
+
+
+def can_fire(user, trigger: str, case=None) -> bool:
+    """Fire a trigger of the state machine (its guard may still refuse for missing facts)."""
+    if case is not None:
+        return trigger in triggers_for(user, case)
+    transition = TRANSITION_BY_TRIGGER.get(trigger)
+    return transition is not None and user.role in transition.roles
+
+
+def can_administer(user) -> bool:
+    """Manage users and units, and see the whole city's figures."""
+    return user.role == "admin"
+
+
+TEMPLATE_QUESTIONS = (
+    can_intake,
+    can_record_session,
+    can_record_visit,
+    can_sign,
+    can_assign,
+    can_reveal,
+    can_fire,
+    can_administer,
+)
+
+
+def init_app(app) -> None:
+    """Let templates ask the same questions: {% if can_intake(current_user) %}."""
+    for question in TEMPLATE_QUESTIONS:
+        app.add_template_global(question, question.__name__)

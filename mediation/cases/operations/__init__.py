@@ -1,0 +1,47 @@
+"""The operations that change cases. The only place that does: pages and the API call these.
+
+Each operation is one transaction: the change, its audit event and its side records commit
+together or not at all. Every write first takes the case row (`get_case_for_update`), so
+writers to one case queue up: events that carry no version (sessions, visits, signatures …)
+never conflict, and a transition whose `version` is no longer the case's answers 409 before
+it writes anything. The compare-and-set on `version` and on the chain head (`audit_head`)
+still guards every event, on SQLite and PostgreSQL alike.
+"""
+
+from mediation.access.policy import (  # noqa: F401  (tests still read these here; issue 12)
+    INTAKE_ROLES,
+    MEDIATOR_ROLES,
+    RECORDING_ROLES,
+    REVEAL_ROLES,
+    SESSION_STATES,
+    VISIT_STATES,
+)
+from mediation.cases.cleaning import MAX_SIGNATURE_IMAGE
+from mediation.cases.operations.intake import create_case
+from mediation.cases.operations.limits import end_of, time_limits
+from mediation.cases.operations.overdue import flag_overdue_cases
+from mediation.cases.operations.reading import get_case, get_case_for_update
+from mediation.cases.operations.records import (
+    assign_mediator,
+    record_session,
+    record_visit,
+    reveal_party_field,
+)
+from mediation.cases.operations.signatures import sign_agreement
+from mediation.cases.operations.transitions import apply_transition
+
+__all__ = [
+    "MAX_SIGNATURE_IMAGE",
+    "apply_transition",
+    "assign_mediator",
+    "create_case",
+    "end_of",
+    "flag_overdue_cases",
+    "get_case",
+    "get_case_for_update",
+    "record_session",
+    "record_visit",
+    "reveal_party_field",
+    "sign_agreement",
+    "time_limits",
+]

@@ -1,0 +1,25 @@
+"""The clocks: the city's time limits and China's calendar day."""
+
+from datetime import date, datetime, time
+
+from flask import current_app
+
+from workflows import (
+    TimeLimits,
+)
+from workflows.deadlines import CHINA_TZ
+
+
+def time_limits() -> TimeLimits:
+    """The city's time limits, from settings."""
+    return TimeLimits.from_mapping(current_app.config["TIME_LIMITS"])
+
+
+def china_time(moment: datetime) -> datetime:
+    """The same moment on China's clock, so that deadlines end at midnight in China."""
+    return moment.astimezone(CHINA_TZ)
+
+
+def end_of(day: date | None) -> datetime | None:
+    """The last second of a day in China."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=CHINA_TZ) if day else None

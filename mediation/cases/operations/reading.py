@@ -1,0 +1,48 @@
+"""Reading a case for an operation: in the user's jurisdiction, and held for a write."""
+
+import sqlalchemy as sa
+
+from mediation.access.scoping import case_clause
+from mediation.errors import NotFound
+from mediation.extensions import db
+from mediation.models import (
+    Case,
+    User,
+)
+
+
+def get_case(user: User | None, case_id: int) -> Case:
+    """The case if it exists and lies in the user's jurisdiction (None: the system); else 404."""
+    stmt = sa.select(Case).where(Case.id == case_id)
+    if user is not None:
+        stmt = stmt.where(case_clause(user))
+    case = db.session.scalar(stmt)
+    if case is None:
+        raise NotFound("案件不存在，或不在您的辖区内。")
+    return case
+
+
+def get_case_for_update(user: User | None, case_id: int) -> Case:
+    """get_case, holding the case row until commit; read afresh once it is held.
+
+    Every operation that writes a case takes it this way first (PostgreSQL: SELECT … FOR
+    UPDATE; SQLite: the database's write lock, by a write that changes nothing). Writers to
+    one case then queue up: a session recorded beside another is no conflict, and the loser
+    of a transition race sees the winner's version and answers 409 before it writes anything.
+    """
+    db.session.expire_all()
+    if db.engine.dialect.name != "postgresql":
+        db.session.execute(
+            sa.update(Case)
+            .where(Case.id == case_id)
+            .values(audit_head=Case.audit_head)
+            .execution_options(synchronize_session=False)
+        )
+        return get_case(user, case_id)
+    stmt = sa.select(Case).where(Case.id == case_id).with_for_update(of=Case)
+    if user is not None:
+        stmt = stmt.where(case_clause(user))
+    case = db.session.scalar(stmt)
+    if case is None:
+        raise NotFound("案件不存在，或不在您的辖区内。")
+    return case

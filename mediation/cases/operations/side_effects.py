@@ -1,0 +1,169 @@
+"""What each trigger does to the case besides its status: clocks, the agreement, the court."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from mediation.access import policy
+from mediation.access.scoping import can_see_region
+from mediation.cases.cleaning import AGREEMENT_KEYS, agreement_draft, stripped_text
+from mediation.cases.operations.limits import china_time, end_of
+from mediation.errors import InvalidInput, Refused
+from mediation.extensions import db
+from mediation.models import (
+    Agreement,
+    Case,
+    Court,
+    User,
+)
+from workflows import (
+    court_acceptance_deadline,
+    court_ruling_deadline,
+    grid_deadline,
+    mediation_deadline,
+    visit_deadline,
+)
+
+
+def resolve_mediator(case: Case, username) -> User:
+    """The active mediator named in an `accept`, who must work where the case is."""
+    user = None
+    if isinstance(username, str) and username.strip():
+        user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
+    if user is None or not policy.can_mediate(user) or not can_see_region(user, case.grid):
+        raise Refused([f"调解员“{username}”不存在、已停用，或不负责本案所在辖区，请重新指派。"])
+    return user
+
+
+def _resolve_court(case: Case, court_code) -> Court:
+    """The court chosen for judicial confirmation; it must serve the case's region."""
+    court = None
+    if isinstance(court_code, str):
+        court = db.session.scalar(sa.select(Court).where(Court.code == court_code.strip()))
+    if court is None or not court.serves(case.grid):
+        raise Refused([f"法院“{court_code}”不存在，或不管辖本案所在地区，请重新选择。"])
+    return court
+
+
+def _after_accept(case, payload, now, limits):
+    """Assign the mediator and start the grid and whole-mediation clocks."""
+    if payload.get("mediator"):
+        case.mediator = resolve_mediator(case, payload["mediator"])
+    local = china_time(now)
+    case.accepted_at = now
+    case.grid_deadline_at = grid_deadline(local, limits)
+    case.mediation_deadline_at = mediation_deadline(local, limits)
+    case.deadline_at = case.grid_deadline_at
+
+
+def _after_escalate(case, payload, now, limits):
+    """Street level: the whole-mediation clock now applies."""
+    case.escalated_at = now
+    case.deadline_at = case.mediation_deadline_at
+
+
+def _after_draft_agreement(case, payload, now, limits):
+    """Save the agreement draft and remember which stage it came from."""
+    draft = agreement_draft(payload, case.agreement)
+    agreement = case.agreement or Agreement(case=case)
+    _void_signatures(agreement, now)
+    for key in AGREEMENT_KEYS:
+        setattr(agreement, key, getattr(draft, key))
+    agreement.drafted_at = now
+    db.session.add(agreement)
+    case.came_from = case.status
+
+
+def _after_reopen(case, payload, now, limits):
+    """Back to mediation: every signature collected so far is void."""
+    _void_signatures(case.agreement, now)
+    case.came_from = None
+
+
+def _after_make_effective(case, payload, now, limits):
+    """The agreement is in force: date it and start the follow-up clock."""
+    case.effective_on = china_time(now).date()
+    _follow_up_clock(case, limits)
+
+
+def _after_request_confirmation(case, payload, now, limits):
+    """Send the case to the chosen court; the court has days to decide on acceptance."""
+    case.court = _resolve_court(case, payload.get("court"))
+    case.deadline_at = court_acceptance_deadline(china_time(now), limits)
+
+
+def _after_accept_application(case, payload, now, limits):
+    """The court's case number, and the ruling clock."""
+    errors: dict[str, str] = {}
+    case.court_case_number = stripped_text(payload, "court_case_number", 80, "法院案号", errors)
+    if errors:
+        raise InvalidInput(errors["court_case_number"], errors)
+    case.deadline_at = court_ruling_deadline(china_time(now), limits)
+
+
+def _after_confirm(case, payload, now, limits):
+    """Keep the ruling; what remains is the follow-up visit."""
+    case.ruling_text = payload["ruling_text"].strip()
+    _follow_up_clock(case, limits)
+
+
+def _after_reject_confirmation(case, payload, now, limits):
+    """Record the ground; no court clock runs any more."""
+    case.rejection_ground = payload["ground"].strip()
+    case.deadline_at = None
+
+
+def _after_withdraw_confirmation(case, payload, now, limits):
+    """The application is withdrawn; the follow-up clock applies again."""
+    _follow_up_clock(case, limits)
+
+
+def _after_remediate(case, payload, now, limits):
+    """Mediation starts again at the street, with a fresh whole-mediation clock."""
+    case.mediation_deadline_at = mediation_deadline(china_time(now), limits)
+    case.deadline_at = case.mediation_deadline_at
+    case.came_from = None
+
+
+def _after_decline(case, payload, now, limits):
+    """Keep the reason code; the case ends."""
+    case.decline_reason = payload["reason_code"].strip()
+    _conclude(case, payload, now, limits)
+
+
+def _follow_up_clock(case, limits):
+    """The visit is due some days after the agreement's performance deadline."""
+    deadline = case.agreement.performance_deadline if case.agreement else None
+    case.deadline_at = end_of(visit_deadline(deadline, limits)) if deadline else None
+
+
+def _void_signatures(agreement: Agreement, now: datetime) -> None:
+    """Signatures given to earlier terms no longer count."""
+    for signature in agreement.signatures:
+        signature.voided_at = signature.voided_at or now
+
+
+def _conclude(case, payload, now, limits):
+    """A terminal state: no clock runs."""
+    case.concluded_at = now
+    case.deadline_at = None
+
+
+SIDE_EFFECTS = {
+    "accept": _after_accept,
+    "decline": _after_decline,
+    "escalate": _after_escalate,
+    "auto_escalate": _after_escalate,
+    "draft_agreement": _after_draft_agreement,
+    "reopen": _after_reopen,
+    "make_effective": _after_make_effective,
+    "request_confirmation": _after_request_confirmation,
+    "accept_application": _after_accept_application,
+    "confirm": _after_confirm,
+    "reject_confirmation": _after_reject_confirmation,
+    "withdraw_confirmation": _after_withdraw_confirmation,
+    "remediate": _after_remediate,
+    "terminate": _conclude,
+    "withdraw": _conclude,
+    "close": _conclude,
+}

@@ -1,0 +1,161 @@
+"""Transitions: the guards' facts read from the case, the state change, apply_transition."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from mediation.audit import append_event, with_retries
+from mediation.cases.cleaning import AGREEMENT_KEYS, agreement_draft
+from mediation.cases.operations.limits import time_limits
+from mediation.cases.operations.reading import get_case_for_update
+from mediation.cases.operations.side_effects import SIDE_EFFECTS
+from mediation.errors import ChainMoved, Conflict, Forbidden, InvalidInput, Refused
+from mediation.models import (
+    Case,
+    User,
+)
+from mediation.models.types import utcnow
+from workflows import (
+    SYSTEM,
+    TRANSITION_BY_TRIGGER,
+    CaseFacts,
+    GuardRefused,
+    NotAvailableInState,
+    RoleNotAllowed,
+    UnknownTrigger,
+    fire,
+)
+
+AUDITED_KEYS = (
+    "reason",
+    "reason_code",
+    "mediator",
+    "court",
+    "court_case_number",
+    "ruling_text",
+    "ground",
+    "routes_told",
+    "consents",
+    "joint_application",
+    *AGREEMENT_KEYS,
+)
+
+
+def _facts(case: Case, payload: dict) -> CaseFacts:
+    """What the guards need to know, read from the case (and the agreement in the payload)."""
+    roles = {p.role for p in case.parties}
+    agreement_missing: tuple[str, ...] = ()
+    matter = case.agreement.matter if case.agreement else None
+    if case.status in ("grid_mediation", "street_mediation"):
+        draft = agreement_draft(payload, case.agreement)
+        agreement_missing, matter = draft.missing(), draft.matter
+    party_ids = {p.id for p in case.parties}
+    return CaseFacts(
+        status=case.status,
+        came_from=case.came_from,
+        has_applicant="applicant" in roles,
+        has_respondent="respondent" in roles,
+        mediator_assigned=case.mediator_id is not None,
+        party_refused=any(p.refuses_mediation for p in case.parties),
+        session_count=len(case.sessions),
+        agreement_missing=agreement_missing,
+        signatures_missing=case.agreement.signers_missing() if case.agreement else ("协议",),
+        effective_on=case.effective_on,
+        agreement_matter=matter,
+        court_chosen=bool(payload.get("court")),
+        joint_application=payload.get("joint_application") is True
+        or (bool(party_ids) and party_ids <= _consenting_parties(payload.get("consents"))),
+        performance_recorded=any(v.performed is not None for v in case.visits),
+        grid_deadline_at=case.grid_deadline_at,
+    )
+
+
+def _consenting_parties(consents) -> set[int]:
+    """Party ids from a consents list: [{"party_id": 3, "method": …}] or [3, 4]."""
+    if not isinstance(consents, list):
+        return set()
+    ids = (c.get("party_id") if isinstance(c, dict) else c for c in consents)
+    return {i for i in ids if isinstance(i, int) and not isinstance(i, bool)}
+
+
+def _audited(payload: dict) -> dict:
+    """The part of a payload the audit log keeps (JSON-safe)."""
+    kept = {}
+    for key in AUDITED_KEYS:
+        if key in payload:
+            value = payload[key]
+            kept[key] = str(value) if isinstance(value, Decimal | date) else value
+    return kept
+
+
+def change_state(case, user, trigger, dest, version, payload, now, limits) -> None:
+    """Run the trigger's side effects, then move the case to dest if nobody moved it first."""
+    source = case.status
+    SIDE_EFFECTS.get(trigger, lambda *args: None)(case, payload, now, limits)
+    case.overdue = bool(case.deadline_at and case.deadline_at < now)
+    reason = payload.get("reason")
+    append_event(
+        case,
+        user,
+        trigger,
+        now,
+        version=version,
+        status=dest,
+        from_state=source,
+        to_state=dest,
+        reason=reason if isinstance(reason, str) else None,
+        payload=_audited(payload),
+    )
+
+
+def apply_transition(
+    user: User | None,
+    case_id: int,
+    trigger: str,
+    version,
+    payload: dict | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Fire a trigger on a case as user (None: the system), in one transaction.
+
+    Raises NotFound (404) outside the user's jurisdiction, Forbidden (403) for a role the
+    trigger does not list, Conflict (409) for a stale version, Refused (422) when the state
+    or a guard says no, InvalidInput (400) for malformed input.
+    """
+    payload = payload or {}
+    now = now or utcnow()
+    limits = time_limits()
+    role = user.role if user else SYSTEM
+    if not isinstance(payload, dict):
+        raise InvalidInput("请求内容应为对象。")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise InvalidInput("请提供案件版本号 version（整数）。", {"version": "必填，整数"})
+    transition = TRANSITION_BY_TRIGGER.get(trigger)
+    if transition is None:
+        raise InvalidInput(f"未知的操作：{trigger}。", {"trigger": "未知的操作"})
+
+    def work():
+        case = get_case_for_update(user, case_id)
+        if role not in transition.roles:
+            raise Forbidden(f"您的角色无权执行“{transition.label}”。")
+        if version != case.version:
+            raise Conflict(f"案件已被他人更新（当前版本 {case.version}），请刷新后重试。")
+        dest = checked_destination(case, trigger, role, payload, now, limits)
+        change_state(case, user, trigger, dest, version, payload, now, limits)
+        return case
+
+    # A session or visit recorded meanwhile moves the chain but not the version: try again.
+    return with_retries(work, retry_on=(ChainMoved,))
+
+
+def checked_destination(case, trigger, role, payload, now, limits) -> str:
+    """Ask the state machine where the trigger leads, turning its refusals into ours."""
+    try:
+        return fire(trigger, _facts(case, payload), role, payload, now, limits)
+    except RoleNotAllowed as refusal:
+        raise Forbidden(str(refusal)) from None
+    except NotAvailableInState as refusal:
+        raise Refused([str(refusal)]) from None
+    except GuardRefused as refusal:
+        raise Refused(refusal.reasons) from None
+    except UnknownTrigger as refusal:
+        raise InvalidInput(str(refusal)) from None
