@@ -17,6 +17,7 @@ from mediation.access import policy
 from mediation.cases import bp, forms
 from mediation.cases import operations as ops
 from mediation.cases.queries import list_cases, parse_filters
+from mediation.cases.trigger_forms import trigger_form
 from mediation.errors import Conflict, InvalidInput, OperationError, Refused
 from mediation.extensions import db
 from mediation.i18n import LABELS, choices_of, label_of
@@ -139,7 +140,7 @@ def case_page(
     trigger_forms = {}
     for trigger in triggers:
         opened = trigger == open_trigger and submitted is not None
-        trigger_forms[trigger] = submitted if opened else forms.trigger_form(trigger)
+        trigger_forms[trigger] = submitted if opened else trigger_form(trigger)
         trigger_forms[trigger].prepare(case)
     if policy.can_sign(current_user, case):
         sign_form = sign_form or forms.SignatureForm(prefix="sign")
@@ -254,7 +255,7 @@ def transition(case_id: int, trigger: str):
     """Fire one trigger with what its form asked for."""
     if trigger not in TRANSITION_BY_TRIGGER:
         abort(404)
-    form = forms.trigger_form(trigger, request.form)
+    form = trigger_form(trigger, request.form)
     try:
         ops.apply_transition(
             current_user, case_id, trigger, version_of(request.form.get("version")), form.payload()

@@ -11,11 +11,16 @@ from mediation.models import (
 )
 
 
-def get_case(user: User | None, case_id: int) -> Case:
-    """The case if it exists and lies in the user's jurisdiction (None: the system); else 404."""
+def get_case(user: User | None, case_id: int, *, for_update: bool = False) -> Case:
+    """The case if it exists and lies in the user's jurisdiction (None: the system); else 404.
+
+    for_update takes the row lock with it (PostgreSQL's SELECT … FOR UPDATE).
+    """
     stmt = sa.select(Case).where(Case.id == case_id)
     if user is not None:
         stmt = stmt.where(case_clause(user))
+    if for_update:
+        stmt = stmt.with_for_update(of=Case)
     case = db.session.scalar(stmt)
     if case is None:
         raise NotFound("案件不存在，或不在您的辖区内。")
@@ -31,18 +36,12 @@ def get_case_for_update(user: User | None, case_id: int) -> Case:
     of a transition race sees the winner's version and answers 409 before it writes anything.
     """
     db.session.expire_all()
-    if db.engine.dialect.name != "postgresql":
-        db.session.execute(
-            sa.update(Case)
-            .where(Case.id == case_id)
-            .values(audit_head=Case.audit_head)
-            .execution_options(synchronize_session=False)
-        )
-        return get_case(user, case_id)
-    stmt = sa.select(Case).where(Case.id == case_id).with_for_update(of=Case)
-    if user is not None:
-        stmt = stmt.where(case_clause(user))
-    case = db.session.scalar(stmt)
-    if case is None:
-        raise NotFound("案件不存在，或不在您的辖区内。")
-    return case
+    if db.engine.dialect.name == "postgresql":
+        return get_case(user, case_id, for_update=True)
+    db.session.execute(
+        sa.update(Case)
+        .where(Case.id == case_id)
+        .values(audit_head=Case.audit_head)
+        .execution_options(synchronize_session=False)
+    )
+    return get_case(user, case_id)

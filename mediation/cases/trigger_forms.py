@@ -1,0 +1,213 @@
+"""The forms of the case page's triggers: one per trigger, asking for what its guard needs.
+
+Like the page forms, they only render and collect: the operations check the values.
+"""
+
+from functools import partial
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+
+from mediation.cases.forms import (
+    NO_EXCLUDED_MATTER,
+    PICK,
+    MultiCheckboxField,
+    PageForm,
+    mediator_choices,
+    path_codes,
+    picked,
+)
+from mediation.errors import InvalidInput
+from mediation.extensions import db
+from mediation.i18n import choices_of, label_of
+from mediation.inputs import whole_number
+from mediation.models import Case, Court, Region
+from mediation.models.regions import court_regions
+from workflows import REJECT_GROUNDS_AFTER_ACCEPTANCE, REJECT_GROUNDS_BEFORE_ACCEPTANCE
+
+
+def court_choices(case: Case) -> list[tuple[str, str]]:
+    """The courts serving the case's grid."""
+    above = sa.select(Region.id).where(Region.code.in_(path_codes(case.grid)))
+    courts = db.session.scalars(
+        sa.select(Court)
+        .join(court_regions, court_regions.c.court_id == Court.id)
+        .where(court_regions.c.region_id.in_(above))
+        .distinct()
+        .order_by(Court.code)
+    ).all()
+    return [(court.code, court.name) for court in courts]
+
+
+class TriggerForm(PageForm):
+    """What one trigger's guard needs; payload() is what apply_transition takes."""
+
+    def prepare(self, case: Case) -> None:
+        """Fill in choices that depend on the case."""
+
+    def payload(self) -> dict:
+        """The form's values by field name."""
+        return {name: self[name].data for name in self._fields if name != "csrf_token"}
+
+
+class AcceptForm(TriggerForm):
+    """受理: who will mediate."""
+
+    mediator = SelectField(_l("承办调解员"))
+
+    def prepare(self, case: Case) -> None:
+        """Offer the mediators who work where the case is; the assigned one first."""
+        self.mediator.choices = [PICK, *mediator_choices(case)]
+        if not self.sent and case.mediator:
+            self.mediator.data = case.mediator.username
+
+
+class DeclineForm(TriggerForm):
+    """不予受理: a reason from the fixed list."""
+
+    reason_code = SelectField(_l("不予受理的理由"), choices=partial(picked, "decline_reasons"))
+
+
+class EscalateForm(TriggerForm):
+    """上报街道: a reason code and an explanation."""
+
+    reason_code = SelectField(_l("上报街道的理由"), choices=partial(picked, "escalate_reasons"))
+    reason = TextAreaField(_l("上报说明"), render_kw={"rows": 3})
+
+
+class DraftAgreementForm(TriggerForm):
+    """拟定调解协议: the agreement's fields."""
+
+    facts = TextAreaField(_l("纠纷事实、争议事项及各方责任"), render_kw={"rows": 4})
+    terms = TextAreaField(
+        _l("协议条款（每行一条）"),
+        render_kw={"rows": 4, "placeholder": _l("每行写一条协议条款")},
+    )
+    performance_method = StringField(_l("履行方式"), render_kw={"placeholder": _l("如：银行转账")})
+    performance_place = StringField(_l("履行地点"))
+    performance_deadline = StringField(_l("履行期限"), render_kw={"type": "date"})
+    amount = StringField(_l("协议金额（元）"), render_kw={"inputmode": "decimal"})
+    matter = SelectField(
+        _l("协议是否涉及以下事项"),
+        choices=lambda: [(NO_EXCLUDED_MATTER, _("不涉及")), *choices_of("excluded_matters")],
+        default=NO_EXCLUDED_MATTER,
+    )
+
+    def prepare(self, case: Case) -> None:
+        """Start from the current draft, if the case has one (after 退回重新调解)."""
+        draft = case.agreement
+        if self.sent or draft is None:
+            return
+        self.facts.data = draft.facts
+        self.terms.data = "\n".join(draft.terms or [])
+        self.performance_method.data = draft.performance_method
+        self.performance_place.data = draft.performance_place
+        deadline = draft.performance_deadline
+        self.performance_deadline.data = deadline.isoformat() if deadline else ""
+        self.amount.data = "" if draft.amount is None else str(draft.amount)
+        self.matter.data = draft.matter or NO_EXCLUDED_MATTER
+
+    def payload(self) -> dict:
+        """The agreement fields; 'none' means no excluded matter."""
+        data = super().payload()
+        if data["matter"] == NO_EXCLUDED_MATTER:
+            del data["matter"]
+        return data
+
+
+class RequestConfirmationForm(TriggerForm):
+    """申请司法确认: the court and the parties' joint application."""
+
+    court = SelectField(_l("受理法院"))
+    consents = MultiCheckboxField(_l("共同申请司法确认的当事人（全体当事人均须勾选）"))
+
+    def prepare(self, case: Case) -> None:
+        """Offer the courts serving the grid and every party."""
+        self.court.choices = [PICK, *court_choices(case)]
+        self.consents.choices = [
+            (str(p.id), f"{label_of('party_roles', p.role)} {p.name}") for p in case.parties
+        ]
+
+    def payload(self) -> dict:
+        """The court's code and the ids of the consenting parties.
+
+        :raise InvalidInput: for a consent that is not a party id in ASCII digits.
+        """
+        ids = [whole_number(value) for value in self.consents.data or ()]
+        if None in ids:
+            raise InvalidInput(
+                "所选当事人无效，请刷新页面后重新勾选。", {"consents": "无效的当事人"}
+            )
+        return {"court": self.court.data, "consents": ids}
+
+
+class AcceptApplicationForm(TriggerForm):
+    """受理确认申请: the court's case number."""
+
+    court_case_number = StringField(
+        _l("法院案号"), render_kw={"placeholder": _l("如：（2026）鄂0102民特1号")}
+    )
+
+
+class ConfirmForm(TriggerForm):
+    """裁定协议有效: the ruling."""
+
+    ruling_text = TextAreaField(_l("裁定书内容"), render_kw={"rows": 4})
+
+
+class RejectConfirmationForm(TriggerForm):
+    """不予受理/驳回申请: a ground from the fixed lists."""
+
+    ground = SelectField(_l("理由"))
+
+    def prepare(self, case: Case) -> None:
+        """不予受理 grounds before the court accepted the application, 驳回 grounds after."""
+        accepted = case.status == "confirmation_accepted"
+        self.ground.label.text = _("驳回理由") if accepted else _("不予受理理由")
+        grounds = REJECT_GROUNDS_AFTER_ACCEPTANCE if accepted else REJECT_GROUNDS_BEFORE_ACCEPTANCE
+        self.ground.choices = picked("reject_grounds", grounds)
+
+
+class TerminateForm(TriggerForm):
+    """终止调解: why, and which other routes the parties were told of."""
+
+    reason = TextAreaField(_l("终止调解的原因"), render_kw={"rows": 3})
+    routes_told = MultiCheckboxField(
+        _l("已告知当事人的其他途径"), choices=partial(choices_of, "other_routes")
+    )
+
+
+def reason_form(label) -> type[TriggerForm]:
+    """A form that asks only for a written reason."""
+    return type(
+        "ReasonForm", (TriggerForm,), {"reason": TextAreaField(label, render_kw={"rows": 3})}
+    )
+
+
+TRIGGER_FORMS: dict[str, type[TriggerForm]] = {
+    "accept": AcceptForm,
+    "decline": DeclineForm,
+    "escalate": EscalateForm,
+    "draft_agreement": DraftAgreementForm,
+    "reopen": reason_form(_l("退回重新调解的原因")),
+    "request_confirmation": RequestConfirmationForm,
+    "accept_application": AcceptApplicationForm,
+    "confirm": ConfirmForm,
+    "reject_confirmation": RejectConfirmationForm,
+    "withdraw_confirmation": reason_form(_l("当事人撤回司法确认申请的情况")),
+    "remediate": reason_form(_l("重新调解的原因")),
+    "terminate": TerminateForm,
+    "withdraw": reason_form(_l("申请人撤回的情况")),
+    "close": TriggerForm,
+}
+
+
+def trigger_form(trigger: str, formdata=None) -> TriggerForm:
+    """The form of a trigger (triggers only the system fires get an empty one)."""
+    return TRIGGER_FORMS.get(trigger, TriggerForm)(formdata=formdata, prefix=trigger)
