@@ -25,6 +25,7 @@ GRID = "42010200200101"
 NEIGHBOUR_GRID = "42010200200102"  # same community: mediator_demo's, not grid_demo's
 OTHER_COMMUNITY_GRID = "42010200200201"  # 天声街社区, same street
 OTHER_DISTRICT_GRID = "42010600100101"  # 积玉桥社区, 武昌区: mediator_other's
+STREET = "420102002"  # 大智街道, which holds GRID's and OTHER_COMMUNITY_GRID's communities
 COURT = "420102-court"  # serves 江岸区
 OTHER_COURT = "420106-court"  # serves 武昌区
 STEP = timedelta(minutes=1)
@@ -32,6 +33,14 @@ STEP = timedelta(minutes=1)
 # Who may see a case on GRID once it has been sent to COURT.
 STAFF = ("grid_demo", "mediator_demo", "street_demo", "judge_demo", "admin_demo")
 USERNAMES = (*STAFF, "mediator_other")
+# The demo user of each role, in the first street (or, for the judge, its court).
+DEMO_USER = {
+    "grid_worker": "grid_demo",
+    "mediator": "mediator_demo",
+    "street_officer": "street_demo",
+    "judge": "judge_demo",
+    "admin": "admin_demo",
+}
 
 # The steps gen_case takes from intake to each state.
 _SETTLED = ("accept", "session", "draft_agreement", "sign_all")
@@ -68,11 +77,16 @@ def end_of_day(day: date) -> datetime:
 T0 = beijing(2026, 5, 11, 9, 0)  # a Monday morning, well before the tests' other dates
 
 
+def find_user(username: str) -> User | None:
+    """The user with this username, if there is one."""
+    return db.session.scalar(sa.select(User).where(User.username == username))
+
+
 def user(name: str | User) -> User:
     """The user with this username (a User is returned as it is)."""
     if isinstance(name, User):
         return name
-    found = db.session.scalar(sa.select(User).where(User.username == name))
+    found = find_user(name)
     assert found is not None, f"no user {name}"
     return found
 
@@ -91,22 +105,30 @@ def gen_user(username: str, role: str, active: bool = True, **unit_codes: str) -
     return colleague
 
 
-def id_number(birth: str = "19800101", sequence: str = "123", region: str = "420102") -> str:
+def id_number(birth: str = "19800101", sequence: str = "001", region: str = "420102") -> str:
     """A GB 11643 ID number with the right check character (sequence's last digit: odd = male)."""
     first17 = region + birth + sequence
     return first17 + id_check_char(first17)
 
 
+# The numbers of case_data's parties: the applicant 王建国 and the respondent 李秀英.
+APPLICANT_ID = id_number()  # a man's, 420102********001X once masked
+RESPONDENT_ID = id_number("19850505", "002")  # a woman's
+APPLICANT_PHONE = "13812345678"
+RESPONDENT_PHONE = "027-82861234"
+
+
 def person(role: str, name: str, sex: str = "male", **extra) -> dict:
-    """A party who is a person, with a valid ID number and mobile."""
+    """A party who is a person, with a valid ID number (APPLICANT_ID's or RESPONDENT_ID's, by
+    sex) and a mobile."""
     return {
         "role": role,
         "kind": "person",
         "name": name,
         "sex": sex,
         "ethnicity": "汉族",
-        "id_number": id_number(sequence="123" if sex == "male" else "124"),
-        "phone": "13812345678",
+        "id_number": APPLICANT_ID if sex == "male" else RESPONDENT_ID,
+        "phone": APPLICANT_PHONE,
         "address": "武汉市江岸区大智路1号",
         **extra,
     }
@@ -123,10 +145,24 @@ def case_data(grid: str = GRID, **fields) -> dict:
         "grid": grid,
         "parties": [
             person("applicant", "王建国", "male"),
-            person("respondent", "李秀英", "female", phone="027-82861234"),
+            person("respondent", "李秀英", "female", phone=RESPONDENT_PHONE),
         ],
         **fields,
     }
+
+
+# The parties of the pages' tests: 王芳 (a woman) and 李强 (a man).
+WANG_FANG_ID = id_number("19850307", "124")
+LI_QIANG_ID = id_number("19790611", "123")
+LI_QIANG_PHONE = "13987654321"
+
+
+def wang_and_li() -> list[dict]:
+    """The applicant 王芳 and the respondent 李强."""
+    return [
+        person("applicant", "王芳", "female", id_number=WANG_FANG_ID),
+        person("respondent", "李强", id_number=LI_QIANG_ID, phone=LI_QIANG_PHONE),
+    ]
 
 
 def agreement(now: datetime = T0, **fields) -> dict:
@@ -191,6 +227,12 @@ def reload(case: Case | int) -> Case:
     return db.session.get(Case, id_of(case))
 
 
+def snapshot(case: Case | int) -> tuple:
+    """What a refusal must leave untouched: status, version, the log, the deadline, mediator."""
+    case = reload(case)
+    return case.status, case.version, len(events(case)), case.deadline_at, case.mediator_id
+
+
 def fire(
     case: Case, who: str | User | None, trigger: str, now: datetime | None = None, **payload
 ) -> Case:
@@ -201,31 +243,44 @@ def fire(
     return ops.apply_transition(actor, case.id, trigger, case.version, body, now=now)
 
 
-def gen_session(case: Case, who: str | User = "mediator_demo", now=None, **fields):
-    """Record a mediation session held at now."""
-    now = now or later(case)
-    data = {
-        "held_at": now,
+def session_record(held_at, **fields) -> dict:
+    """A mediation session held at held_at: both parties heard, mediation to continue."""
+    return {
+        "held_at": held_at,
         "location": "工农兵社区人民调解室",
         "attendees": "王建国、李秀英",
         "summary": "申请人陈述了诉求，被申请人说明了理由，调解员释法说理。",
         "outcome": "continuing",
         **fields,
     }
-    return ops.record_session(user(who), case.id, data, now=now)
 
 
-def gen_visit(case: Case, who: str | User = "mediator_demo", now=None, **fields):
-    """Record a follow-up visit at now at which the agreement was found performed."""
-    now = now or later(case)
-    data = {
-        "visited_at": now,
+def visit_record(visited_at, **fields) -> dict:
+    """A follow-up visit at visited_at at which the agreement was found performed."""
+    return {
+        "visited_at": visited_at,
         "performed": True,
         "satisfaction": "satisfied",
         "notes": "协议已履行完毕，双方表示满意。",
         **fields,
     }
-    return ops.record_visit(user(who), case.id, data, now=now)
+
+
+def signature(signer: str = "seal", **fields) -> dict:
+    """One typed signature (or the seal)."""
+    return {"signer": signer, "method": "typed", "typed_name": "王建国", **fields}
+
+
+def gen_session(case: Case, who: str | User = "mediator_demo", now=None, **fields):
+    """Record a mediation session held at now."""
+    now = now or later(case)
+    return ops.record_session(user(who), case.id, {**session_record(now), **fields}, now=now)
+
+
+def gen_visit(case: Case, who: str | User = "mediator_demo", now=None, **fields):
+    """Record a follow-up visit at now at which the agreement was found performed."""
+    now = now or later(case)
+    return ops.record_visit(user(who), case.id, {**visit_record(now), **fields}, now=now)
 
 
 def signers(case: Case) -> list[str]:
@@ -237,8 +292,7 @@ def signers(case: Case) -> list[str]:
 
 def sign(case: Case, signer: str, who: str | User = "mediator_demo", now=None):
     """Record one typed signature (or the seal)."""
-    data = {"signer": signer, "method": "typed", "typed_name": "王建国"}
-    return ops.sign_agreement(user(who), case.id, data, now=now or later(case))
+    return ops.sign_agreement(user(who), case.id, signature(signer), now=now or later(case))
 
 
 def sign_all(case: Case, who: str | User = "mediator_demo", now=None) -> Case:
@@ -258,6 +312,7 @@ def gen_case(
     *,
     mediator: str | None = None,
     judge: str = "judge_demo",
+    court: str = COURT,
     via: str = "grid_mediation",
     draft: dict | None = None,
     **data,
@@ -265,8 +320,8 @@ def gen_case(
     """A new case registered by who at now and driven to status through the real operations.
 
     mediator (default: who if she may mediate, else mediator_demo) is assigned on accept and
-    does every mediator's step; judge does the court's. via="street_mediation" escalates the
-    case before its agreement is drafted; draft overrides agreement fields.
+    does every mediator's step; judge does the court's, at court. via="street_mediation"
+    escalates the case before its agreement is drafted; draft overrides agreement fields.
     """
     clerk = user(who)
     handler = mediator or (clerk.username if clerk.role in ops.MEDIATOR_ROLES else "mediator_demo")
@@ -289,6 +344,8 @@ def gen_case(
             fire(case, handler, "accept", moment, mediator=handler)
         elif step == "draft_agreement":
             fire(case, handler, step, moment, **agreement(moment, **(draft or {})))
+        elif step == "request_confirmation":
+            fire(case, handler, step, moment, **{**payload_for(step), "court": court})
         else:
             fire(case, judge if step in JUDGE_STEPS else handler, step, moment)
         case = reload(case)

@@ -36,7 +36,7 @@ from mediation.models.cases import (
     SIGNATURE_METHODS,
 )
 from mediation.privacy import id_check_char, id_number_problem, phone_problem
-from tests.factories import gen_case
+from tests.factories import gen_case, id_number
 from workflows import CATEGORIES, SOURCES, STATES, SYSTEM, TRANSITIONS
 
 API = "/api/v1"
@@ -239,15 +239,10 @@ def intake_example() -> dict:
 # ---------------------------------------------------------------------------- patterns
 
 
-def with_check_character(first17: str) -> str:
-    """An ID number from its first 17 characters."""
-    return first17 + id_check_char(first17)
-
-
 @pytest.mark.parametrize("province", [f"{n:02d}" for n in range(10, 100)])
 def test_the_id_number_pattern_knows_the_provinces_privacy_knows(province):
     """A valid number under each two-digit prefix: the pattern and the server agree."""
-    number = with_check_character(f"{province}010219800101001")
+    number = id_number(region=f"{province}0102")
     documented = re.fullmatch(ID_NUMBER, number) is not None
     assert documented == (id_number_problem(number) is None)
 
@@ -263,7 +258,7 @@ def test_a_documented_id_number_is_valid_once_its_check_digit_and_date_are(numbe
         return
     if born > date.today():
         return
-    assert id_number_problem(with_check_character(first17)) is None
+    assert id_number_problem(first17 + id_check_char(first17)) is None
 
 
 @settings(max_examples=300, deadline=None)
@@ -457,3 +452,33 @@ def test_response_fields_are_always_present(spec, client, token):
         component = schema(spec, name)
         assert set(component["required"]) == set(component["properties"]), name
     assert set(answer) == set(schema(spec, "CaseOut")["properties"])
+
+
+def test_openapi_lists_every_case_endpoint(client):
+    """The generated OpenAPI document has each path and method, with the request schemas."""
+    spec = client.get("/api/v1/openapi.json").get_json()
+    paths = {path: set(ops) for path, ops in spec["paths"].items()}
+    expected = {
+        "/api/v1/codes": {"get"},
+        "/api/v1/cases": {"get", "post"},
+        "/api/v1/cases/{case_id}": {"get"},
+        "/api/v1/cases/{case_id}/transitions": {"post"},
+        "/api/v1/cases/{case_id}/history": {"get"},
+        "/api/v1/cases/{case_id}/sessions": {"post"},
+        "/api/v1/cases/{case_id}/visits": {"post"},
+        "/api/v1/cases/{case_id}/agreement": {"put"},
+        "/api/v1/cases/{case_id}/agreement/signatures": {"post"},
+        "/api/v1/cases/{case_id}/confirmation": {"post"},
+        "/api/v1/cases/{case_id}/parties/{party_id}/reveal": {"post"},
+    }
+    for path, methods in expected.items():
+        assert methods <= paths.get(path, set()), path
+    schemas = spec["components"]["schemas"]
+    assert {"title", "category", "description", "grid", "source", "amount", "parties"} <= set(
+        schemas["CaseIn"]["properties"]
+    )
+    transition = schemas["TransitionIn"]
+    assert set(transition["required"]) == {"trigger", "version"}
+    assert transition["properties"]["version"]["type"] == "integer"
+    listing = spec["paths"]["/api/v1/cases"]["get"]["parameters"]
+    assert {p["name"] for p in listing} >= {"status", "category", "region", "overdue", "q", "page"}

@@ -1,0 +1,102 @@
+"""The case list (/cases/): filters, masked parties, deadline badges, pages, jurisdiction."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from mediation.extensions import db
+from mediation.models import Case
+from mediation.models.types import utcnow
+from tests.factories import fire
+from tests.pages import new_case, text
+
+
+def test_case_list_filters_by_status_category_region_overdue_and_text(login):
+    """Each filter narrows the list; the filter bar keeps the chosen values."""
+    neighbours = new_case(title="邻里噪声纠纷", category="neighbor")
+    contract = new_case(
+        "mediator_demo", title="装修尾款纠纷", category="contract", grid="42010200200102"
+    )
+    accepted = fire(contract, "mediator_demo", "accept", mediator="mediator_demo")
+    past = datetime(2026, 1, 1, tzinfo=UTC)
+    late = {"overdue": True, "deadline_at": past}
+    db.session.execute(sa.update(Case).where(Case.id == accepted.id).values(**late))
+    db.session.commit()
+    client = login("street_demo")
+
+    def listed(query: str) -> set[str]:
+        page = text(client.get(f"/cases/?{query}"))
+        return set(re.findall(r'data-case-id="(\d+)"', page))
+
+    both = {str(neighbours.id), str(contract.id)}
+    assert listed("") == both
+    assert listed("status=grid_mediation") == {str(contract.id)}
+    assert listed("category=neighbor") == {str(neighbours.id)}
+    assert listed("region=42010200200102") == {str(contract.id)}
+    assert listed("region=420102002001") == both
+    assert listed("overdue=true") == {str(contract.id)}
+    assert listed("overdue=false") == {str(neighbours.id)}
+    assert listed("q=噪声") == {str(neighbours.id)}
+    assert listed("q=王芳") == both
+    assert listed(f"q={neighbours.number}") == {str(neighbours.id)}
+    page = text(client.get("/cases/?status=grid_mediation&q=装修"))
+    assert '<option value="grid_mediation" selected>' in page
+    assert 'value="装修"' in page
+    assert "网格调处" in page and "已超期" in page
+
+
+def test_case_list_shows_masked_parties_and_deadline_badges(login):
+    """Phones are masked in the list; a deadline within two days is amber."""
+    case = new_case(status="grid_mediation")
+    soon = utcnow() + timedelta(hours=30)
+    db.session.execute(sa.update(Case).where(Case.id == case.id).values(deadline_at=soon))
+    db.session.commit()
+    page = text(login("mediator_demo").get("/cases/"))
+    assert "139****4321" in page and "13987654321" not in page
+    assert 'data-deadline="soon"' in page and "即将到期" in page
+
+
+def test_case_list_paginates(login):
+    """Twenty cases a page, newest first, with links to the other pages."""
+    for n in range(23):
+        new_case(title=f"第{n}号邻里纠纷")
+    client = login("grid_demo")
+    first = text(client.get("/cases/"))
+    assert len(re.findall(r'data-case-id="', first)) == 20
+    assert "共 23 件" in first and "第 1 / 2 页" in first
+    assert 'href="/cases/?page=2"' in first
+    second = text(client.get("/cases/?page=2"))
+    assert len(re.findall(r'data-case-id="', second)) == 3
+    assert "第0号邻里纠纷" in second
+    small = text(client.get("/cases/?per_page=5&page=3&category=contract"))
+    assert len(re.findall(r'data-case-id="', small)) == 5
+    assert "page=4" in small and "category=contract" in small
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("status=lost", "未知的状态"),
+        ("category=gossip", "未知的纠纷类型"),
+        ("overdue=maybe", "overdue 只能是 true 或 false"),
+        ("page=0", "page 应为 1 至 1000000 之间的整数"),
+        ("page=abc", "page 应为 1 至 1000000 之间的整数"),
+        ("per_page=1000", "每页最多 100 条"),
+        ("page=99999999999999999999", "page 应为 1 至 1000000 之间的整数"),
+    ],
+)
+def test_case_list_with_a_bad_filter_answers_400(login, query, message):
+    """A bad filter value gets the filter bar back and a message, not a crash."""
+    response = login("street_demo").get(f"/cases/?{query}")
+    assert response.status_code == 400
+    page = text(response)
+    assert message in page and 'name="status"' in page
+
+
+def test_case_list_only_shows_the_users_jurisdiction(login):
+    """A case of another street is not listed."""
+    new_case()
+    page = text(login("mediator_other").get("/cases/"))
+    assert "共 0 件" in page and "没有符合条件的案件" in page
