@@ -9,43 +9,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_login import current_user
 
-from mediation.api import bp
-from mediation.api.case_json import (
-    case_detail,
-    case_summary,
-    event_json,
-    session_json,
-    signature_json,
-    visit_json,
-)
+from mediation.api import bp, schemas
 from mediation.api.errors import DESCRIPTIONS
-from mediation.api.schemas import (
-    AGREEMENT_EXAMPLES,
-    CONFIRMATION_EXAMPLES,
-    INTAKE_EXAMPLES,
-    REVEAL_EXAMPLES,
-    SESSION_EXAMPLES,
-    SIGNATURE_EXAMPLES,
-    TRANSITION_EXAMPLES,
-    VISIT_EXAMPLES,
-    AgreementIn,
-    ApiError,
-    CaseIn,
-    CaseListArgs,
-    CaseOut,
-    CasePageOut,
-    ConfirmationIn,
-    HistoryOut,
-    RevealIn,
-    RevealOut,
-    SessionIn,
-    SessionOut,
-    SignatureIn,
-    SignedOut,
-    TransitionIn,
-    VisitIn,
-    VisitOut,
-)
 from mediation.cases import operations as ops
 from mediation.cases.queries import list_cases, parse_filters
 from mediation.extensions import db
@@ -65,20 +30,22 @@ def errors(*statuses):
 
     def decorate(view):
         for status in statuses:
-            view = bp.alt_response(status, schema=ApiError, description=DESCRIPTIONS[status])(view)
+            view = bp.alt_response(
+                status, schema=schemas.ApiError, description=DESCRIPTIONS[status]
+            )(view)
         return view
 
     return decorate
 
 
-def detail(case_id: int) -> dict:
-    """The case, reloaded after an operation committed, as the caller sees it."""
-    return case_detail(ops.get_case(current_user, case_id), current_user)
+def detail(case_id: int):
+    """The case, reloaded after an operation committed; CaseOut shows it as the caller may."""
+    return ops.get_case(current_user, case_id)
 
 
 @bp.route("/cases", methods=["POST"])
-@bp.arguments(CaseIn, examples=INTAKE_EXAMPLES)
-@bp.response(201, CaseOut)
+@bp.arguments(schemas.CaseIn, examples=schemas.INTAKE_EXAMPLES)
+@bp.response(201, schemas.CaseOut)
 @bp.doc(summary="登记纠纷（受理登记）")
 @errors(403)
 def create_case(data):
@@ -88,23 +55,17 @@ def create_case(data):
 
 
 @bp.route("/cases", methods=["GET"])
-@bp.arguments(CaseListArgs, location="query")
-@bp.response(200, CasePageOut)
+@bp.arguments(schemas.CaseListArgs, location="query")
+@bp.response(200, schemas.CasePageOut)
 @bp.doc(summary="案件列表", description="按状态、类型、区划、是否超期和关键字筛选，分页。")
 def list_all(args):
     """One page of the caller's cases, newest first."""
     filters, page, per_page = parse_filters(args)
-    found = list_cases(current_user, filters, page, per_page)
-    return {
-        "items": [case_summary(case, current_user) for case in found.items],
-        "total": found.total,
-        "page": found.page,
-        "per_page": found.per_page,
-    }
+    return list_cases(current_user, filters, page, per_page)
 
 
 @bp.route(CASE, methods=["GET"])
-@bp.response(200, CaseOut)
+@bp.response(200, schemas.CaseOut)
 @bp.doc(summary="案件详情")
 def show(case_id):
     """One case with its parties (masked), agreement, records and the caller's triggers."""
@@ -112,8 +73,8 @@ def show(case_id):
 
 
 @bp.route(f"{CASE}/transitions", methods=["POST"])
-@bp.arguments(TransitionIn, examples=TRANSITION_EXAMPLES)
-@bp.response(200, CaseOut)
+@bp.arguments(schemas.TransitionIn, examples=schemas.TRANSITION_EXAMPLES)
+@bp.response(200, schemas.CaseOut)
 @bp.doc(summary="执行操作（状态流转）", description="各操作所需字段见 /codes 的 triggers.needs。")
 @errors(403, 409, 422)
 def transition(data, case_id):
@@ -129,7 +90,7 @@ def fire(case_id: int, trigger: str, data: dict):
 
 
 @bp.route(f"{CASE}/history", methods=["GET"])
-@bp.response(200, HistoryOut)
+@bp.response(200, schemas.HistoryOut)
 @bp.doc(summary="案件日志", description="审计事件，按序号排列，每条的 prev_hash 为上一条的 hash。")
 def history(case_id):
     """The case's audit events, oldest first."""
@@ -140,32 +101,32 @@ def history(case_id):
         .options(so.joinedload(AuditEvent.actor))
         .order_by(AuditEvent.seq)
     )
-    return {"items": [event_json(event) for event in events]}
+    return {"items": events}
 
 
 @bp.route(f"{CASE}/sessions", methods=["POST"])
-@bp.arguments(SessionIn, examples=SESSION_EXAMPLES)
-@bp.response(201, SessionOut)
+@bp.arguments(schemas.SessionIn, examples=schemas.SESSION_EXAMPLES)
+@bp.response(201, schemas.SessionOut)
 @bp.doc(summary="记录调解（调解记录）")
 @errors(403, 422)
 def record_session(data, case_id):
     """Record a mediation session on a case under mediation."""
-    return session_json(ops.record_session(current_user, case_id, data))
+    return ops.record_session(current_user, case_id, data)
 
 
 @bp.route(f"{CASE}/visits", methods=["POST"])
-@bp.arguments(VisitIn, examples=VISIT_EXAMPLES)
-@bp.response(201, VisitOut)
+@bp.arguments(schemas.VisitIn, examples=schemas.VISIT_EXAMPLES)
+@bp.response(201, schemas.VisitOut)
 @bp.doc(summary="登记回访（回访记录）")
 @errors(403, 422)
 def record_visit(data, case_id):
     """Record a follow-up visit once the agreement is in force."""
-    return visit_json(ops.record_visit(current_user, case_id, data))
+    return ops.record_visit(current_user, case_id, data)
 
 
 @bp.route(f"{CASE}/agreement", methods=["PUT"])
-@bp.arguments(AgreementIn, examples=AGREEMENT_EXAMPLES)
-@bp.response(200, CaseOut)
+@bp.arguments(schemas.AgreementIn, examples=schemas.AGREEMENT_EXAMPLES)
+@bp.response(200, schemas.CaseOut)
 @bp.doc(summary="拟定调解协议", description="字段齐全时执行 draft_agreement，否则 422 列出缺项。")
 @errors(403, 409, 422)
 def draft_agreement(data, case_id):
@@ -174,24 +135,18 @@ def draft_agreement(data, case_id):
 
 
 @bp.route(f"{CASE}/agreement/signatures", methods=["POST"])
-@bp.arguments(SignatureIn, examples=SIGNATURE_EXAMPLES)
-@bp.response(201, SignedOut)
+@bp.arguments(schemas.SignatureIn, examples=schemas.SIGNATURE_EXAMPLES)
+@bp.response(201, schemas.SignedOut)
 @bp.doc(summary="协议签名", description="最后一个签名（或印章）使协议生效（make_effective）。")
 @errors(403, 422)
 def sign(data, case_id):
     """Record one signature; the answer says where the case now stands."""
-    signature = ops.sign_agreement(current_user, case_id, data)
-    agreement = signature.agreement
-    return {
-        **signature_json(signature, agreement.required_signers()),
-        "case_status": agreement.case.status,
-        "case_version": agreement.case.version,
-    }
+    return ops.sign_agreement(current_user, case_id, data)
 
 
 @bp.route(f"{CASE}/confirmation", methods=["POST"])
-@bp.arguments(ConfirmationIn, examples=CONFIRMATION_EXAMPLES)
-@bp.response(200, CaseOut)
+@bp.arguments(schemas.ConfirmationIn, examples=schemas.CONFIRMATION_EXAMPLES)
+@bp.response(200, schemas.CaseOut)
 @bp.doc(summary="申请司法确认", description="全体当事人的共同申请：执行 request_confirmation。")
 @errors(403, 409, 422)
 def request_confirmation(data, case_id):
@@ -200,11 +155,11 @@ def request_confirmation(data, case_id):
 
 
 @bp.route(f"{CASE}/parties/{PARTY}/reveal", methods=["POST"])
-@bp.arguments(RevealIn, examples=REVEAL_EXAMPLES)
-@bp.response(200, RevealOut)
+@bp.arguments(schemas.RevealIn, examples=schemas.REVEAL_EXAMPLES)
+@bp.response(200, schemas.RevealOut)
 @bp.doc(summary="查看完整号码", description="显示当事人完整的身份证号码或电话，并记入案件日志。")
 @errors(403)
-@bp.alt_response(404, schema=ApiError, description="案件或当事人不存在，或不在调用者辖区内")
+@bp.alt_response(404, schema=schemas.ApiError, description="案件或当事人不存在，或不在调用者辖区内")
 def reveal(data, case_id, party_id):
     """Show one number in full; the operation logs who saw it."""
     return {"value": ops.reveal_party_field(current_user, case_id, party_id, data["field"])}

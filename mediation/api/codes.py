@@ -2,14 +2,7 @@
 
 from mediation.api import bp
 from mediation.api.schemas import CodesOut
-from mediation.models.cases import (
-    PARTY_KINDS,
-    PARTY_ROLES,
-    SATISFACTION,
-    SESSION_OUTCOMES,
-    SEXES,
-    SIGNATURE_METHODS,
-)
+from mediation.models import cases
 from workflows import (
     AGREEMENT_FIELDS,
     CATEGORIES,
@@ -36,41 +29,9 @@ CODE_LISTS = {
     "excluded_matters": EXCLUDED_MATTERS,
     "other_routes": OTHER_ROUTES,
     "agreement_fields": AGREEMENT_FIELDS,
-    "party_roles": PARTY_ROLES,
-    "party_kinds": PARTY_KINDS,
-    "sexes": SEXES,
-    "session_outcomes": SESSION_OUTCOMES,
-    "satisfaction": SATISFACTION,
-    "signature_methods": SIGNATURE_METHODS,
+    # Party roles and kinds, sexes, session outcomes, satisfaction and signature methods.
+    **cases.CODE_LISTS,
 }
-
-
-def coded(pairs) -> list[dict]:
-    """(identifier, label) pairs as objects."""
-    return [{"identifier": identifier, "label": label} for identifier, label in pairs]
-
-
-def all_codes() -> dict:
-    """Every list, in the shape of CodesOut."""
-    return {
-        **{name: coded(pairs) for name, pairs in CODE_LISTS.items()},
-        "states": [
-            {"identifier": s.name, "label": s.label, "level": s.level, "terminal": s.terminal}
-            for s in STATES
-        ],
-        "triggers": [
-            {
-                "identifier": t.trigger,
-                "label": t.label,
-                "sources": list(t.sources),
-                "dest": t.dest or None,
-                "destinations": list(t.destinations),
-                "roles": list(t.roles),
-                "needs": list(t.needs),
-            }
-            for t in TRANSITIONS
-        ],
-    }
 
 
 @bp.route("/codes", methods=["GET"])
@@ -78,4 +39,4 @@ def all_codes() -> dict:
 @bp.doc(summary="代码表", description="纠纷类型、案件来源、状态、操作及各类理由代码，附中文名称。")
 def codes():
     """The code lists of DESIGN §5, the states and triggers of §2, and the reason lists."""
-    return all_codes()
+    return {**CODE_LISTS, "states": STATES, "triggers": TRANSITIONS}
