@@ -8,8 +8,12 @@ datetime-local input writes them (China's clock, to the minute).
 import re
 from datetime import UTC, datetime, timedelta
 
-from mediation.models import Case
+import sqlalchemy as sa
+
+from mediation.extensions import db
+from mediation.models import Case, Committee, Court, Region, User
 from tests.factories import (
+    NEIGHBOUR_GRID,
     agreement,
     case_data,
     person,
@@ -141,3 +145,39 @@ def session_form(**changes) -> dict:
 def visit_form(**changes) -> dict:
     """A visit post: an hour ago, the agreement performed, the parties satisfied."""
     return changed(visit_record(local_time(), performed="yes"), **changes)
+
+
+def unit_choice(kind: str, code: str) -> str:
+    """The user form's value for the unit (region, committee or court) with this code."""
+    model = {"region": Region, "committee": Committee, "court": Court}[kind]
+    row = db.session.scalar(sa.select(model).where(model.code == code))
+    return f"{kind}:{row.id}"
+
+
+def user_form(**changes) -> dict:
+    """The admin's complete form for a new grid worker on NEIGHBOUR_GRID; None drops a key."""
+    form = {
+        "username": "grid_new",
+        "display_name": "周网格",
+        "role": "grid_worker",
+        "unit": unit_choice("region", NEIGHBOUR_GRID),
+        "password": "Start2026x",
+        "active": "y",
+        **changes,
+    }
+    return {key: value for key, value in form.items() if value is not None}
+
+
+def edit_form(user: User, **changes) -> dict:
+    """The admin's edit form for this user as it stands (no new password), with some fields
+    changed; None drops a key, as an unticked 启用 does."""
+    kind = next(kind for kind in ("region", "committee", "court") if getattr(user, f"{kind}_id"))
+    current = {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "unit": f"{kind}:{getattr(user, f'{kind}_id')}",
+        "password": "",
+        "active": "y" if user.active else None,
+    }
+    return user_form(**{**current, **changes})

@@ -33,6 +33,17 @@ def drop_everything() -> None:
             meta.drop_all(conn)
 
 
+def row_counts() -> dict[str, int]:
+    """How many rows each table of the database holds: equal before and after means that
+    nothing was stored."""
+    names = sa.inspect(db.engine).get_table_names()
+    with db.engine.connect() as conn:
+        return {
+            name: conn.scalar(sa.select(sa.func.count()).select_from(sa.table(name)))
+            for name in names
+        }
+
+
 _seeded: dict[str, dict[str, list]] = {}
 
 

@@ -11,9 +11,7 @@ import copy
 from urllib.parse import quote
 
 import pytest
-import sqlalchemy as sa
 
-from mediation.extensions import db
 from mediation.inputs import MAX_JSON_DEPTH
 
 # Text that must be refused wherever text goes.
@@ -96,12 +94,3 @@ def form_body(fields: dict) -> bytes:
     return "&".join(
         f"{quote(key)}={quote(str(item).encode('utf-8', 'surrogatepass'))}" for key, item in pairs
     ).encode("ascii")
-
-
-def row_counts() -> dict[str, int]:
-    """How many rows each table holds: equal before and after means nothing was stored."""
-    with db.engine.connect() as conn:
-        return {
-            table.name: conn.scalar(sa.select(sa.func.count()).select_from(table))
-            for table in db.metadata.sorted_tables
-        }

@@ -13,11 +13,11 @@ from urllib.parse import parse_qs
 import pytest
 from playwright.sync_api import expect
 
-from mediation.demo import DEMO_PASSWORD
 from mediation.demo.people import fake_id_number
 from mediation.extensions import db
 from mediation.models.types import utcnow
 from mediation.privacy import mask_id_number
+from tests.browser.steps import sign_in
 from tests.factories import gen_case
 from workflows.deadlines import CHINA_TZ
 
@@ -31,15 +31,6 @@ RESPONDENT_PHONE = "027-82861234"
 TITLE = "楼上漏水致楼下天花板受损"
 CHECK_DIGIT_MESSAGE = "身份证号码校验位不正确，请逐位核对号码，尤其是最后一位。"
 PNG_DATA_URL = "data:image/png;base64,"
-
-
-def sign_in(page, username: str, live_server: str) -> None:
-    """Fill in and submit the login form, and wait for the home page."""
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server}/")
 
 
 def case_url(live_server: str) -> re.Pattern:
@@ -66,7 +57,8 @@ def fill_party(row, role: str, name: str, sex: str, id_number: str, phone: str) 
 
 def open_intake_form(page, live_server: str) -> None:
     """Sign in as the grid worker and open 登记纠纷 from her home page."""
-    sign_in(page, "grid_demo", live_server)
+    sign_in(page, "grid_demo")
+    page.wait_for_url(f"{live_server}/")
     page.get_by_test_id("intake-button").click()
     page.wait_for_url(f"{live_server}/cases/new")
     expect(page.get_by_role("heading", name="登记纠纷")).to_be_visible()
@@ -174,7 +166,8 @@ def trigger_form(page, label: str, trigger: str):
 def test_mediator_accepts_records_a_session_and_drafts_the_agreement(page, live_server, traffic):
     case = gen_case("grid_demo", "intake", now=utcnow() - timedelta(hours=1), title=TITLE)
     db.session.commit()
-    sign_in(page, "mediator_demo", live_server)
+    sign_in(page, "mediator_demo")
+    page.wait_for_url(f"{live_server}/")
     page.get_by_role("link", name="案件列表").click()
     page.get_by_role("link", name=TITLE).click()
     page.wait_for_url(f"{live_server}/cases/{case.id}")
@@ -254,7 +247,8 @@ def test_parties_sign_first_drawn_then_typed_and_the_agreement_takes_effect(
     case = gen_case("grid_demo", "agreement_drafted", now=utcnow() - timedelta(hours=1))
     applicant, respondent = (f"party:{p.id}" for p in case.parties)
     db.session.commit()
-    sign_in(page, "mediator_demo", live_server)
+    sign_in(page, "mediator_demo")
+    page.wait_for_url(f"{live_server}/")
     page.goto(f"/cases/{case.id}")
     expect(page.get_by_test_id("status")).to_have_text("协议待签")
     signatures = page.get_by_test_id("signatures")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from mediation.demo import DEMO_PASSWORD
+from tests.browser.steps import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,14 +25,6 @@ DEMO_ROLES = [
 def login_url(live_server: str) -> re.Pattern:
     """The login page, with or without a query string."""
     return re.compile(re.escape(f"{live_server}/login") + r"(\?.*)?$")
-
-
-def sign_in(page, username: str, password: str = DEMO_PASSWORD) -> None:
-    """Fill in and submit the login form the way a user does."""
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
 
 
 @pytest.mark.parametrize(("username", "display_name", "role_label"), DEMO_ROLES)

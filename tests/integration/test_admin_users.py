@@ -7,31 +7,10 @@ import sqlalchemy as sa
 
 from mediation.demo import DEMO_PASSWORD
 from mediation.extensions import db
-from mediation.models import Committee, Court, Region, User
-
-CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
-MODELS = {"region": Region, "committee": Committee, "court": Court}
-
-
-@pytest.fixture
-def admin(login):
-    """The city admin, signed in and able to post forms."""
-    client = login("admin_demo")
-    # conftest's CsrfClient reads its token from /login, which redirects once signed in.
-    client.token = CSRF_FIELD.search(client.get("/").get_data(as_text=True)).group(1)
-    return client
-
-
-def unit(kind: str, code: str) -> str:
-    """The unit select value (e.g. region:12) of the unit with this code."""
-    model = MODELS[kind]
-    row = db.session.scalar(sa.select(model).where(model.code == code))
-    return f"{kind}:{row.id}"
-
-
-def user_named(username: str) -> User | None:
-    """The user row with this username, if any."""
-    return db.session.scalar(sa.select(User).where(User.username == username))
+from mediation.models import User
+from tests.builders import edit_form, unit_choice, user_form
+from tests.factories import find_user
+from tests.pages import carry_csrf
 
 
 def user_count() -> int:
@@ -39,26 +18,12 @@ def user_count() -> int:
     return db.session.scalar(sa.select(sa.func.count(User.id)))
 
 
-def new_user_form(**changes) -> dict:
-    """A complete, valid form for a new grid worker, with some fields changed."""
-    form = {
-        "username": "grid_new",
-        "display_name": "周网格",
-        "role": "grid_worker",
-        "unit": unit("region", "42010200200102"),
-        "password": "Start2026x",
-        "active": "y",
-    }
-    form.update(changes)
-    return {key: value for key, value in form.items() if value is not None}
-
-
 def test_admin_creates_a_user_with_every_field(admin):
     """A complete form creates the account with its name, role, unit, password and status."""
-    response = admin.post("/admin/users/new", data=new_user_form())
+    response = admin.post("/admin/users/new", data=user_form())
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/admin/users")
-    created = user_named("grid_new")
+    created = find_user("grid_new")
     assert created.display_name == "周网格"
     assert created.role == "grid_worker"
     assert created.region.code == "42010200200102"
@@ -74,9 +39,9 @@ def test_admin_creates_a_user_with_every_field(admin):
 
 def test_admin_creates_an_inactive_user(admin):
     """Leaving 启用 unticked creates the account deactivated."""
-    response = admin.post("/admin/users/new", data=new_user_form(active=None))
+    response = admin.post("/admin/users/new", data=user_form(active=None))
     assert response.status_code == 302
-    assert not user_named("grid_new").active
+    assert not find_user("grid_new").active
 
 
 @pytest.mark.parametrize(
@@ -91,9 +56,9 @@ def test_admin_creates_an_inactive_user(admin):
 )
 def test_admin_creates_each_role_in_its_kind_of_unit(admin, username, role, kind, code):
     """Each role is accepted in the kind of unit it belongs to."""
-    form = new_user_form(username=username, role=role, unit=unit(kind, code))
+    form = user_form(username=username, role=role, unit=unit_choice(kind, code))
     assert admin.post("/admin/users/new", data=form).status_code == 302
-    created = user_named(username)
+    created = find_user(username)
     assert created.role == role
     assert getattr(created, kind).code == code
 
@@ -119,7 +84,7 @@ def test_admin_creates_each_role_in_its_kind_of_unit(admin, username, role, kind
 def test_bad_input_is_refused_with_a_chinese_message(admin, changes, message):
     """Each bad field is named in Chinese on the form page, and no account is created."""
     before = user_count()
-    response = admin.post("/admin/users/new", data=new_user_form(**changes))
+    response = admin.post("/admin/users/new", data=user_form(**changes))
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
     assert user_count() == before
@@ -128,11 +93,11 @@ def test_bad_input_is_refused_with_a_chinese_message(admin, changes, message):
 def test_duplicate_username_is_refused(admin):
     """A username already in use is refused, and the existing account is untouched."""
     before = user_count()
-    response = admin.post("/admin/users/new", data=new_user_form(username="grid_demo"))
+    response = admin.post("/admin/users/new", data=user_form(username="grid_demo"))
     assert response.status_code == 200
     assert "用户名 grid_demo 已被使用。" in response.get_data(as_text=True)
     assert user_count() == before
-    assert user_named("grid_demo").display_name == "王网格"
+    assert find_user("grid_demo").display_name == "王网格"
 
 
 @pytest.mark.parametrize(
@@ -151,25 +116,20 @@ def test_duplicate_username_is_refused(admin):
 def test_role_and_unit_must_match(admin, role, kind, code, hint):
     """A role in the wrong kind of unit is refused with a hint, and no account is created."""
     before = user_count()
-    form = new_user_form(role=role, unit=unit(kind, code))
+    form = user_form(role=role, unit=unit_choice(kind, code))
     response = admin.post("/admin/users/new", data=form)
     assert response.status_code == 200
     assert f"该角色不能属于所选单位：{hint}。" in response.get_data(as_text=True)
     assert user_count() == before
-    assert user_named("grid_new") is None
+    assert find_user("grid_new") is None
 
 
 def test_admin_changes_a_users_role_and_unit(admin):
     """Editing moves grid_demo to 一元街道 as a street officer; her password is kept."""
-    grid = user_named("grid_demo")
-    form = {
-        "username": "grid_demo",
-        "display_name": "王街道",
-        "role": "street_officer",
-        "unit": unit("region", "420102003"),
-        "password": "",
-        "active": "y",
-    }
+    grid = find_user("grid_demo")
+    form = edit_form(
+        grid, display_name="王街道", role="street_officer", unit=unit_choice("region", "420102003")
+    )
     response = admin.post(f"/admin/users/{grid.id}", data=form)
     assert response.status_code == 302
     db.session.refresh(grid)
@@ -182,14 +142,10 @@ def test_admin_changes_a_users_role_and_unit(admin):
 
 def test_admin_moves_a_mediator_to_a_court_as_judge(admin):
     """Changing unit kind clears the old unit: a mediator who becomes a judge has no committee."""
-    mediator = user_named("mediator_demo")
-    form = {
-        "username": "mediator_demo",
-        "display_name": "李法官",
-        "role": "judge",
-        "unit": unit("court", "420106-court"),
-        "active": "y",
-    }
+    mediator = find_user("mediator_demo")
+    form = edit_form(
+        mediator, display_name="李法官", role="judge", unit=unit_choice("court", "420106-court")
+    )
     assert admin.post(f"/admin/users/{mediator.id}", data=form).status_code == 302
     db.session.refresh(mediator)
     assert mediator.court.code == "420106-court"
@@ -199,23 +155,16 @@ def test_admin_moves_a_mediator_to_a_court_as_judge(admin):
 
 def test_edit_form_shows_the_users_current_unit(admin):
     """The edit page preselects the user's unit."""
-    grid = user_named("grid_demo")
+    grid = find_user("grid_demo")
     page = admin.get(f"/admin/users/{grid.id}").get_data(as_text=True)
-    selected = unit("region", "42010200200101")
+    selected = unit_choice("region", "42010200200101")
     assert re.search(rf'<option selected value="{selected}"|value="{selected}" selected', page)
 
 
 def test_admin_sets_a_new_password_for_a_user(admin):
     """A password typed on the edit form replaces the old one."""
-    grid = user_named("grid_demo")
-    form = {
-        "username": "grid_demo",
-        "display_name": "王网格",
-        "role": "grid_worker",
-        "unit": unit("region", "42010200200101"),
-        "password": "Reset2026x",
-        "active": "y",
-    }
+    grid = find_user("grid_demo")
+    form = edit_form(grid, password="Reset2026x")
     assert admin.post(f"/admin/users/{grid.id}", data=form).status_code == 302
     db.session.refresh(grid)
     assert grid.check_password("Reset2026x")
@@ -229,7 +178,7 @@ def test_editing_an_unknown_user_answers_404(admin):
 
 def test_admin_deactivates_and_reactivates_a_user(admin):
     """停用 then 启用 flips the account, with a message each time."""
-    grid = user_named("grid_demo")
+    grid = find_user("grid_demo")
     response = admin.post(f"/admin/users/{grid.id}/active", follow_redirects=True)
     assert "已停用 grid_demo。" in response.get_data(as_text=True)
     db.session.refresh(grid)
@@ -242,7 +191,7 @@ def test_admin_deactivates_and_reactivates_a_user(admin):
 
 def test_deactivating_needs_a_csrf_token(admin):
     """Another site cannot make the admin deactivate someone."""
-    grid = user_named("grid_demo")
+    grid = find_user("grid_demo")
     assert admin.post(f"/admin/users/{grid.id}/active", csrf=False).status_code == 400
     db.session.refresh(grid)
     assert grid.active
@@ -250,7 +199,7 @@ def test_deactivating_needs_a_csrf_token(admin):
 
 def test_admin_cannot_deactivate_herself(admin):
     """The admin's own 停用 answers 400 and she stays active."""
-    me = user_named("admin_demo")
+    me = find_user("admin_demo")
     assert admin.post(f"/admin/users/{me.id}/active").status_code == 400
     db.session.refresh(me)
     assert me.active
@@ -258,22 +207,15 @@ def test_admin_cannot_deactivate_herself(admin):
 
 def test_admin_cannot_deactivate_herself_through_the_edit_form(admin):
     """Unticking 启用 on her own account must not lock the admin out either."""
-    me = user_named("admin_demo")
-    form = {
-        "username": "admin_demo",
-        "display_name": "刘管理",
-        "role": "admin",
-        "unit": unit("region", "420100"),
-    }
-    admin.post(f"/admin/users/{me.id}", data=form)
+    me = find_user("admin_demo")
+    admin.post(f"/admin/users/{me.id}", data=edit_form(me, active=None))
     db.session.refresh(me)
     assert me.active
 
 
 def test_other_roles_cannot_create_users(login):
     """A street officer posting the new-user form gets 403 and nothing is created."""
-    client = login("street_demo")
-    client.token = CSRF_FIELD.search(client.get("/").get_data(as_text=True)).group(1)
+    client = carry_csrf(login("street_demo"))
     before = user_count()
-    assert client.post("/admin/users/new", data=new_user_form()).status_code == 403
+    assert client.post("/admin/users/new", data=user_form()).status_code == 403
     assert user_count() == before

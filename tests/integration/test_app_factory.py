@@ -11,7 +11,6 @@ from config import Config, TestConfig, database_url, instance_secret_key
 from mediation import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
-CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 ASSET = re.compile(r'\b(?:src|href)\s*=\s*"([^"]*)"')
 SCRIPT_TAG = re.compile(r"<script\b[^>]*>")
 

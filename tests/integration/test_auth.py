@@ -1,36 +1,15 @@
 """Signing in and out, the login throttle, CSRF, one's own password, and who reaches which page."""
 
-import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import sqlalchemy as sa
 
 from mediation.demo import DEMO_PASSWORD
 from mediation.extensions import db
-from mediation.models import User
+from tests.factories import user
+from tests.pages import carry_csrf, sign_out
 
-CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 BAD_LOGIN = "用户名或密码不正确"
-
-
-def carry_csrf(client):
-    """Give a signed-in client the CSRF token of its session.
-
-    conftest's CsrfClient reads its token from /login, which redirects once signed in.
-    """
-    client.token = CSRF_FIELD.search(client.get("/").get_data(as_text=True)).group(1)
-    return client
-
-
-def sign_out(client) -> None:
-    """Press 退出."""
-    assert carry_csrf(client).post("/logout").status_code == 302
-
-
-def user_named(username: str) -> User:
-    """The user row with this username."""
-    return db.session.scalar(sa.select(User).where(User.username == username))
 
 
 def signed_in_user_id(client) -> str | None:
@@ -59,7 +38,7 @@ def test_demo_user_signs_in_and_sees_her_workbench(client, username, role_label)
     response = client.post("/login", data={"username": username, "password": DEMO_PASSWORD})
     assert response.status_code == 302
     assert path_of(response) == "/"
-    assert signed_in_user_id(client) == str(user_named(username).id)
+    assert signed_in_user_id(client) == str(user(username).id)
     home = client.get("/").get_data(as_text=True)
     assert f"工作台 · {role_label}" in home
 
@@ -82,7 +61,7 @@ def test_unknown_user_is_refused_like_a_wrong_password(client):
 
 def test_inactive_user_cannot_sign_in(client):
     """A deactivated account is refused even with the right password."""
-    user_named("grid_demo").active = False
+    user("grid_demo").active = False
     db.session.commit()
     response = client.post("/login", data={"username": "grid_demo", "password": DEMO_PASSWORD})
     assert response.status_code == 401
@@ -197,7 +176,7 @@ def test_change_password_with_wrong_current_password_is_refused(login):
     response = change_password(client, "Wrong@2026", "NewPass2026")
     assert response.status_code == 200
     assert "当前密码不正确。" in response.get_data(as_text=True)
-    assert user_named("grid_demo").check_password(DEMO_PASSWORD)
+    assert user("grid_demo").check_password(DEMO_PASSWORD)
 
 
 def test_change_password_needs_the_same_new_password_twice(login):
@@ -206,7 +185,7 @@ def test_change_password_needs_the_same_new_password_twice(login):
     response = change_password(client, DEMO_PASSWORD, "NewPass2026", "NewPass2027")
     assert response.status_code == 200
     assert "两次输入的新密码不一致。" in response.get_data(as_text=True)
-    assert user_named("grid_demo").check_password(DEMO_PASSWORD)
+    assert user("grid_demo").check_password(DEMO_PASSWORD)
 
 
 @pytest.mark.parametrize(
@@ -223,7 +202,7 @@ def test_change_password_refuses_a_weak_password(login, new, message):
     response = change_password(client, DEMO_PASSWORD, new)
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
-    assert user_named("grid_demo").check_password(DEMO_PASSWORD)
+    assert user("grid_demo").check_password(DEMO_PASSWORD)
 
 
 def test_changed_password_replaces_the_old_one(login):

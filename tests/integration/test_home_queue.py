@@ -1,94 +1,40 @@
 """The home page: each role's work queue sorted by deadline, the admin's overview, the menu."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from mediation.cases import operations as ops
 from mediation.extensions import db
-from mediation.models import Case, User
-from mediation.models.types import utcnow
-
-JIANGAN_GRID = "42010200200101"  # grid_demo's grid, in mediator_demo's community
-WUCHANG_GRID = "42010600100101"  # mediator_other's community
-
-
-def user(username: str) -> User:
-    """A demo user."""
-    return db.session.scalar(sa.select(User).where(User.username == username))
-
-
-def new_case(username: str, grid: str, title: str) -> Case:
-    """A dispute registered through the operation."""
-    return ops.create_case(
-        user(username),
-        {
-            "title": title,
-            "category": "neighbor",
-            "source": "grid_patrol",
-            "description": "邻里之间因噪声发生争执。",
-            "grid": grid,
-            "parties": [
-                {"role": "applicant", "name": "王芳", "phone": "13812345678"},
-                {"role": "respondent", "name": "李强"},
-            ],
-        },
-    )
+from mediation.models import Case
+from tests.factories import (
+    COURT,
+    DEMO_USER,
+    GRID,
+    OTHER_COURT,
+    OTHER_DISTRICT_GRID,
+    STEP,
+    gen_case,
+)
 
 
-def accept(case: Case, mediator: str, days_ago: float = 0) -> Case:
-    """Accept the case some days ago, which starts its seven-day grid clock then."""
-    return ops.apply_transition(
-        user(mediator),
-        case.id,
-        "accept",
-        case.version,
-        {"mediator": mediator},
-        now=utcnow() - timedelta(days=days_ago),
-    )
+def registered(title: str, who: str = "grid_demo", grid: str = GRID) -> Case:
+    """A dispute registered just now, waiting to be accepted."""
+    return gen_case(who, grid=grid, now=datetime.now(UTC), title=title)
+
+
+def accepted(title: str, mediator: str = "mediator_demo", days_ago: float = 0) -> Case:
+    """A dispute on grid_demo's grid that mediator accepted some days ago, which started its
+    seven-day grid clock then."""
+    moment = datetime.now(UTC) - timedelta(days=days_ago) - STEP
+    return gen_case("grid_demo", "grid_mediation", now=moment, mediator=mediator, title=title)
 
 
 def sent_to_court(mediator: str, grid: str, court: str, title: str) -> Case:
     """A case whose effective agreement the parties asked a court to confirm."""
-    case = accept(new_case(mediator, grid, title), mediator)
-    ops.record_session(
-        user(mediator),
-        case.id,
-        {
-            "held_at": utcnow() - timedelta(hours=1),
-            "location": "调解室",
-            "attendees": "双方",
-            "summary": "达成一致。",
-            "outcome": "agreed",
-        },
-    )
-    case = ops.apply_transition(
-        user(mediator),
-        case.id,
-        "draft_agreement",
-        case.version,
-        {
-            "facts": "噪声扰民。",
-            "terms": ["夜间十点后不再装修。"],
-            "performance_method": "自行履行",
-            "performance_place": "住所",
-            "performance_deadline": (utcnow() + timedelta(days=10)).date().isoformat(),
-        },
-    )
-    for signer in case.agreement.required_signers():
-        ops.sign_agreement(
-            user(mediator), case.id, {"signer": signer, "method": "typed", "typed_name": "签"}
-        )
-    case = db.session.get(Case, case.id)
-    return ops.apply_transition(
-        user(mediator),
-        case.id,
-        "request_confirmation",
-        case.version,
-        {"court": court, "joint_application": True},
-    )
+    an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    return gen_case(mediator, "confirmation_requested", grid, an_hour_ago, court=court, title=title)
 
 
 def queue_ids(page: str) -> list[int]:
@@ -106,9 +52,9 @@ def home(client) -> str:
 
 def test_grid_worker_queue_is_sorted_by_deadline(login):
     """Soonest grid deadline first, cases without a clock last, each a link to the case."""
-    waiting = new_case("grid_demo", JIANGAN_GRID, "尚未受理的纠纷")
-    later = accept(new_case("grid_demo", JIANGAN_GRID, "昨天受理的纠纷"), "mediator_demo", 1)
-    sooner = accept(new_case("grid_demo", JIANGAN_GRID, "六天前受理的纠纷"), "mediator_demo", 6)
+    waiting = registered("尚未受理的纠纷")
+    later = accepted("昨天受理的纠纷", days_ago=1)
+    sooner = accepted("六天前受理的纠纷", days_ago=6)
     page = home(login("grid_demo"))
     assert queue_ids(page) == [sooner.id, later.id, waiting.id]
     assert f'href="/cases/{sooner.id}"' in page
@@ -118,16 +64,16 @@ def test_grid_worker_queue_is_sorted_by_deadline(login):
 
 def test_overdue_case_is_marked_red_in_the_queue(login):
     """A case past its grid deadline (not yet swept) shows the red badge."""
-    accept(new_case("grid_demo", JIANGAN_GRID, "逾期未调处的纠纷"), "mediator_demo", 9)
+    accepted("逾期未调处的纠纷", days_ago=9)
     page = home(login("grid_demo"))
     assert 'data-deadline="overdue"' in page and "已超期" in page
 
 
 def test_mediator_queue_holds_her_cases_and_unassigned_ones(login):
     """A case given to the street officer is not in the community mediator's queue."""
-    unassigned = new_case("grid_demo", JIANGAN_GRID, "待指派的纠纷")
-    hers = accept(new_case("grid_demo", JIANGAN_GRID, "由我承办的纠纷"), "mediator_demo")
-    others = accept(new_case("grid_demo", JIANGAN_GRID, "街道承办的纠纷"), "street_demo")
+    unassigned = registered("待指派的纠纷")
+    hers = accepted("由我承办的纠纷")
+    others = accepted("街道承办的纠纷", "street_demo")
     page = home(login("mediator_demo"))
     assert set(queue_ids(page)) == {unassigned.id, hers.id}
     assert others.id not in queue_ids(page)
@@ -136,17 +82,17 @@ def test_mediator_queue_holds_her_cases_and_unassigned_ones(login):
 
 def test_street_officer_queue_covers_her_street(login):
     """Every open case of the street waiting for a step she may take."""
-    case = accept(new_case("grid_demo", JIANGAN_GRID, "街道辖区纠纷"), "mediator_demo")
-    elsewhere = new_case("mediator_other", WUCHANG_GRID, "武昌的纠纷")
+    case = accepted("街道辖区纠纷")
+    elsewhere = registered("武昌的纠纷", "mediator_other", OTHER_DISTRICT_GRID)
     ids = queue_ids(home(login("street_demo")))
     assert case.id in ids and elsewhere.id not in ids
 
 
 def test_judge_sees_confirmation_applications_for_her_court(login):
     """Only applications sent to her court; no intake button for a judge."""
-    mine = sent_to_court("mediator_demo", JIANGAN_GRID, "420102-court", "江岸的确认申请")
-    sent_to_court("mediator_other", WUCHANG_GRID, "420106-court", "武昌的确认申请")
-    new_case("grid_demo", JIANGAN_GRID, "尚未调解的纠纷")
+    mine = sent_to_court("mediator_demo", GRID, COURT, "江岸的确认申请")
+    sent_to_court("mediator_other", OTHER_DISTRICT_GRID, OTHER_COURT, "武昌的确认申请")
+    registered("尚未调解的纠纷")
     page = home(login("judge_demo"))
     assert "送达本院的司法确认申请" in page
     assert queue_ids(page) == [mine.id]
@@ -162,9 +108,9 @@ def test_empty_queue_says_so(login):
 
 def test_admin_sees_counts_by_status_and_overdue(login):
     """The overview counts cases per state and the overdue ones, each linking to the list."""
-    new_case("grid_demo", JIANGAN_GRID, "待受理")
-    new_case("mediator_other", WUCHANG_GRID, "待受理二")
-    overdue = accept(new_case("grid_demo", JIANGAN_GRID, "超期"), "mediator_demo", 9)
+    registered("待受理")
+    registered("待受理二", "mediator_other", OTHER_DISTRICT_GRID)
+    overdue = accepted("超期", days_ago=9)
     db.session.execute(sa.update(Case).where(Case.id == overdue.id).values(overdue=True))
     db.session.commit()
     page = home(login("admin_demo"))
@@ -191,14 +137,7 @@ def test_admin_sees_counts_by_status_and_overdue(login):
 )
 def test_menu_offers_what_the_role_may_open(login, role, shown, hidden):
     """案件列表 for all, 登记纠纷 for the intake roles, 用户管理 and 流程图 for the admin."""
-    demo = {
-        "grid_worker": "grid_demo",
-        "mediator": "mediator_demo",
-        "street_officer": "street_demo",
-        "judge": "judge_demo",
-        "admin": "admin_demo",
-    }[role]
-    page = home(login(demo))
+    page = home(login(DEMO_USER[role]))
     menu = page[page.index('id="mainnav"') : page.index('data-testid="whoami"')]
     for label in shown:
         assert f">{label}</a>" in menu

@@ -19,7 +19,20 @@ from mediation.demo import DEMO_PASSWORD
 from mediation.errors import InvalidInput
 from mediation.extensions import db
 from mediation.inputs import MAX_JSON_DEPTH
-from mediation.models import Case, Region
+from mediation.models import Case
+from tests.builders import (
+    CJK,
+    PNG,
+    consents,
+    form_fields,
+    intake_post,
+    now_iso,
+    session_form,
+    signature_form,
+    user_form,
+    visit_form,
+)
+from tests.database import row_counts
 from tests.factories import (
     COURT,
     GRID,
@@ -29,6 +42,9 @@ from tests.factories import (
     gen_session,
     payload_for,
     reload,
+    session_record,
+    signature,
+    visit_record,
 )
 from tests.hostile import (
     FORM_SAFE_TEXT,
@@ -38,26 +54,12 @@ from tests.hostile import (
     HOSTILE_TEXT,
     form_body,
     params,
-    row_counts,
     with_value,
 )
-from workflows.deadlines import CHINA_TZ
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
-PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
 NUL_MESSAGE = "含有空字符"
 # Party fields that case_data leaves out; the bodies below fill them in too.
 PARTY_EXTRAS = {"occupation": "退休工人", "legal_representative": "无", "agent": "王小明"}
-
-
-def an_hour_ago() -> str:
-    """A session or visit time in the past, as ISO 8601 with its zone."""
-    return (datetime.now(UTC) - timedelta(hours=1)).isoformat()
-
-
-def an_hour_ago_in_china() -> str:
-    """The same, as a datetime-local input sends it: China's clock, to the minute."""
-    return (datetime.now(CHINA_TZ) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
 
 
 def case_in(state: str | None) -> Case | None:
@@ -113,11 +115,6 @@ def transition(trigger: str, state: str, user: str) -> Endpoint:
         return {"trigger": trigger, "version": case.version, **payload_for(trigger, case)}
 
     return Endpoint(user, state, "POST", "/cases/{case}/transitions", body, ("version",), 200)
-
-
-def consents(case: Case) -> list[dict]:
-    """Every party's written consent to apply for judicial confirmation."""
-    return [{"party_id": party.id, "method": "signed"} for party in case.parties]
 
 
 ENDPOINTS = {
@@ -195,34 +192,21 @@ ENDPOINTS = {
         "grid_mediation",
         "POST",
         "/cases/{case}/sessions",
-        lambda case: {
-            "held_at": an_hour_ago(),
-            "location": "工农兵社区人民调解室",
-            "attendees": "王建国、李秀英",
-            "summary": "双方陈述了各自意见。",
-            "outcome": "continuing",
-            "mediators": "张调解",
-        },
+        lambda case: session_record(now_iso(), mediators="张调解"),
     ),
     "visit": Endpoint(
         "mediator_demo",
         "agreement_effective",
         "POST",
         "/cases/{case}/visits",
-        lambda case: {
-            "visited_at": an_hour_ago(),
-            "performed": True,
-            "satisfaction": "satisfied",
-            "notes": "协议已履行。",
-            "remaining_risk": "无",
-        },
+        lambda case: visit_record(now_iso(), remaining_risk="无"),
     ),
     "signature": Endpoint(
         "mediator_demo",
         "agreement_drafted",
         "POST",
         "/cases/{case}/agreement/signatures",
-        lambda case: {"signer": "seal", "method": "typed", "typed_name": "调委会", "image": PNG},
+        lambda case: signature("seal", image=PNG),
     ),
     "confirmation": Endpoint(
         "mediator_demo",
@@ -417,15 +401,9 @@ class Page:
         return self.url.format(case=case.id, party=case.parties[0].id)
 
 
-def intake_post(case=None) -> dict:
-    """case_data as the intake page posts it: one row of fields per party."""
-    data = case_data()
-    post = {key: value for key, value in data.items() if key != "parties"}
-    for index, party in enumerate(data["parties"]):
-        extras = PARTY_EXTRAS if index == 0 else {}
-        for key, value in {**party, **extras}.items():
-            post[f"parties-{index}-{key}"] = value
-    return post
+def intake_page_post(case=None) -> dict:
+    """The intake endpoint's body (every party field filled in) as the intake page posts it."""
+    return intake_post(ENDPOINTS["intake"].body(None))
 
 
 def trigger_page(trigger: str, state: str, user: str = "mediator_demo", **form) -> Page:
@@ -440,23 +418,7 @@ def trigger_page(trigger: str, state: str, user: str = "mediator_demo", **form) 
     return Page(user, state, f"/cases/{{case}}/transitions/{trigger}", fields, numbers)
 
 
-def admin_post(case=None) -> dict:
-    """A new grid worker in grid_demo's grid."""
-    grid = db.session.scalar(db.select(Region).where(Region.code == GRID))
-    return {
-        "username": "new_worker",
-        "display_name": "新网格员",
-        "role": "grid_worker",
-        "unit": f"region:{grid.id}",
-        "password": "Worker2026",
-        "active": "y",
-    }
-
-
-DRAFT = {
-    key: "\n".join(value) if isinstance(value, list) else value
-    for key, value in agreement(datetime.now(UTC)).items()
-}
+DRAFT = form_fields(agreement(datetime.now(UTC)))
 PAGES = {
     "login": Page(
         None, None, "/login", lambda case: {"username": "grid_demo", "password": DEMO_PASSWORD}
@@ -468,8 +430,8 @@ PAGES = {
         lambda case: {"current": DEMO_PASSWORD, "new": "Newpass2026", "confirm": "Newpass2026"},
     ),
     "language": Page("grid_demo", None, "/locale/en", lambda case: {"next": "/cases/"}),
-    "admin user": Page("admin_demo", None, "/admin/users/new", admin_post),
-    "intake": Page("grid_demo", None, "/cases/new", intake_post, {"amount": "金额应为"}),
+    "admin user": Page("admin_demo", None, "/admin/users/new", lambda case: user_form()),
+    "intake": Page("grid_demo", None, "/cases/new", intake_page_post, {"amount": "金额应为"}),
     "accept": trigger_page("accept", "intake", mediator="mediator_demo"),
     "decline": trigger_page("decline", "intake", reason_code="not_civil_dispute"),
     "withdraw": trigger_page("withdraw", "intake", reason="申请人书面撤回。"),
@@ -512,12 +474,7 @@ PAGES = {
         "mediator_demo",
         "agreement_drafted",
         "/cases/{case}/signatures",
-        lambda case: {
-            "sign-signer": "seal",
-            "sign-method": "typed",
-            "sign-typed_name": "调委会",
-            "sign-image": PNG,
-        },
+        lambda case: signature_form("seal", image=PNG),
     ),
     "assign": Page(
         "street_demo",
@@ -536,26 +493,13 @@ PAGES = {
         "mediator_demo",
         "grid_mediation",
         "/cases/{case}/sessions/new",
-        lambda case: {
-            "held_at": an_hour_ago_in_china(),
-            "location": "调解室",
-            "mediators": "张调解",
-            "attendees": "双方当事人",
-            "summary": "双方陈述了意见。",
-            "outcome": "continuing",
-        },
+        lambda case: session_form(mediators="张调解"),
     ),
     "visit": Page(
         "mediator_demo",
         "agreement_effective",
         "/cases/{case}/visits/new",
-        lambda case: {
-            "visited_at": an_hour_ago_in_china(),
-            "performed": "yes",
-            "satisfaction": "satisfied",
-            "remaining_risk": "无",
-            "notes": "已履行。",
-        },
+        lambda case: visit_form(remaining_risk="无"),
     ),
 }
 
@@ -616,7 +560,7 @@ def test_a_lone_surrogate_cannot_reach_a_form(client, login, name, value):
 def test_werkzeug_keeps_an_undecodable_escape_as_typed(login):
     """What a title with a lone surrogate becomes: the escape itself, stored as text."""
     client = login("grid_demo")
-    response = post_form(client, "/cases/new", {**intake_post(), "title": "漏水\ud800"})
+    response = post_form(client, "/cases/new", {**intake_page_post(), "title": "漏水\ud800"})
     assert response.status_code == 302
     assert db.session.scalar(db.select(Case.title)) == "漏水%ED%A0%80"
 
@@ -625,7 +569,7 @@ def test_a_form_body_that_is_not_utf8_is_not_read_at_all(login):
     """Raw bytes that are not UTF-8: werkzeug drops the whole form, so CSRF refuses it."""
     client = login("grid_demo")
     before = row_counts()
-    body = form_body({**intake_post(), "csrf_token": client.fetch_token()}) + b"&x=\xff"
+    body = form_body({**intake_page_post(), "csrf_token": client.fetch_token()}) + b"&x=\xff"
     response = client.post(
         "/cases/new", data=body, content_type="application/x-www-form-urlencoded", csrf=False
     )
@@ -654,7 +598,7 @@ def test_hostile_unit_id_on_the_admin_form_stores_no_user(login, value):
     invalid field; a NUL gets 400 before it), and nothing is stored."""
     client = login("admin_demo")
     before = row_counts()
-    response = post_form(client, "/admin/users/new", {**admin_post(), "unit": f"region:{value}"})
+    response = post_form(client, "/admin/users/new", user_form(unit=f"region:{value}"))
     page = response.get_data(as_text=True)
     if "\x00" in value:
         assert response.status_code == 400 and NUL_MESSAGE in page
@@ -675,7 +619,7 @@ def test_hostile_row_numbers_in_intake_keys_are_ignored(login):
     """parties-²-name is no row (WTForms would have called int("²")); the two rows register."""
     client = login("grid_demo")
     post = {
-        **intake_post(),
+        **intake_page_post(),
         "parties-²-name": "甲",
         "parties-١-name": "乙",
         "parties-1_0-name": "丙",

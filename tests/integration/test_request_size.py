@@ -2,12 +2,11 @@
 
 import io
 import json
-import re
 
+from tests.builders import CJK
+from tests.database import row_counts
 from tests.factories import case_data
-from tests.hostile import row_counts
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
 TWENTY_MB = 20 * 2**20
 
 

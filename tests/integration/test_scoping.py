@@ -4,10 +4,10 @@ import sqlalchemy as sa
 
 from mediation.access.scoping import can_see_region, region_by_code, region_tree
 from mediation.extensions import db
-from mediation.models import Region, User
+from mediation.models import Region
+from tests.factories import STREET, user
 
 LEVELS = {"city", "district", "street", "community", "grid"}
-DAZHI = "420102002"
 WUCHANG = "420106"
 
 
@@ -30,11 +30,6 @@ def codes(nodes: list[dict]) -> set[str]:
     return {node["code"] for node in walk(nodes)}
 
 
-def user_named(username: str) -> User:
-    """The user row with this username."""
-    return db.session.scalar(sa.select(User).where(User.username == username))
-
-
 def region(code: str) -> Region:
     """The region with this code."""
     return db.session.scalar(sa.select(Region).where(Region.code == code))
@@ -43,8 +38,8 @@ def region(code: str) -> Region:
 def test_mediator_of_another_district_does_not_see_dazhi_street(client, token):
     """mediator_other (积玉桥社区, 武昌区) sees neither 大智街道 nor anything below it."""
     seen = codes(tree_of(client, token("mediator_other")))
-    assert DAZHI not in seen
-    assert not any(code.startswith(DAZHI) for code in seen)
+    assert STREET not in seen
+    assert not any(code.startswith(STREET) for code in seen)
     assert not any(code.startswith("420102") for code in seen)
     assert "420106001001" in seen
 
@@ -72,7 +67,7 @@ def test_grid_worker_sees_her_grid_only(client, token):
 def test_street_officer_sees_her_street_with_communities_and_grids(client, token):
     """street_demo sees 大智街道, its two communities and their six grids."""
     tree = tree_of(client, token("street_demo"))
-    assert [(n["code"], n["name"], n["level"]) for n in tree] == [(DAZHI, "大智街道", "street")]
+    assert [(n["code"], n["name"], n["level"]) for n in tree] == [(STREET, "大智街道", "street")]
     communities = tree[0]["children"]
     assert [c["code"] for c in communities] == ["420102002001", "420102002002"]
     assert {c["level"] for c in communities} == {"community"}
@@ -115,40 +110,40 @@ def test_children_sit_one_level_below_their_parent(client, token):
 
 def test_can_see_region_follows_the_unit(app):
     """can_see_region: inside the user's subtree yes, a neighbour or the parent no."""
-    street = user_named("street_demo")
-    assert can_see_region(street, region(DAZHI))
+    street = user("street_demo")
+    assert can_see_region(street, region(STREET))
     assert can_see_region(street, region("42010200200203"))
     assert not can_see_region(street, region("420102003"))
     assert not can_see_region(street, region("420102"))
-    mediator = user_named("mediator_demo")
+    mediator = user("mediator_demo")
     assert can_see_region(mediator, region("42010200200103"))
     assert not can_see_region(mediator, region("420102002002"))
-    assert not can_see_region(mediator, region(DAZHI))
+    assert not can_see_region(mediator, region(STREET))
 
 
 def test_can_see_region_for_judge_and_admin(app):
     """A judge sees the districts her court serves; the city admin sees everything."""
-    judge = user_named("judge_demo")
+    judge = user("judge_demo")
     assert can_see_region(judge, region("420102003001"))
     assert not can_see_region(judge, region("420106001"))
-    admin = user_named("admin_demo")
+    admin = user("admin_demo")
     everything = db.session.scalars(sa.select(Region)).all()
     assert all(can_see_region(admin, r) for r in everything)
 
 
 def test_region_by_code_hides_what_is_out_of_scope(app):
     """region_by_code returns visible regions and None for others, as for unknown codes."""
-    other = user_named("mediator_other")
+    other = user("mediator_other")
     assert region_by_code(other, "42010600100102").name == "积玉桥社区第2网格"
-    assert region_by_code(other, DAZHI) is None
+    assert region_by_code(other, STREET) is None
     assert region_by_code(other, "420102002001") is None
     assert region_by_code(other, "999999") is None
-    assert region_by_code(user_named("admin_demo"), DAZHI).name == "大智街道"
+    assert region_by_code(user("admin_demo"), STREET).name == "大智街道"
 
 
 def test_user_without_a_unit_sees_nothing(app):
     """A judge whose court is unset has an empty jurisdiction, not the whole city."""
-    judge = user_named("judge_demo")
+    judge = user("judge_demo")
     judge.court = None
     db.session.flush()
     assert region_tree(judge) == []

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from mediation.demo import DEMO_PASSWORD
 from mediation.extensions import db
 from mediation.models import Committee, Court, Region, User
+from tests.database import row_counts
 
 # username → (display name, role, unit kind, unit code), as mediation/demo.py describes them.
 DEMO_USERS = {
@@ -16,16 +17,6 @@ DEMO_USERS = {
     "admin_demo": ("刘管理", "admin", "region", "420100"),
     "mediator_other": ("赵调解", "mediator", "committee", "420106001001-tw"),
 }
-
-
-def row_counts() -> dict[str, int]:
-    """The number of rows in every table of the database."""
-    names = sa.inspect(db.engine).get_table_names()
-    with db.engine.connect() as conn:
-        return {
-            name: conn.scalar(sa.select(sa.func.count()).select_from(sa.table(name)))
-            for name in names
-        }
 
 
 def seed(runner, *options: str) -> str:

@@ -7,7 +7,6 @@ into the cookie at sign-in; these events raise it, and older cookies no longer s
 
 from urllib.parse import urlsplit
 
-import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
@@ -15,13 +14,10 @@ from config import TestConfig
 from mediation import create_app
 from mediation.demo import DEMO_PASSWORD
 from mediation.extensions import db
-from mediation.models import ApiToken, Region, User
-from tests.integration.test_auth import carry_csrf, sign_out
-
-
-def user_named(username: str) -> User:
-    """The user row with this username."""
-    return db.session.scalar(sa.select(User).where(User.username == username))
+from mediation.models import ApiToken, Region
+from tests.builders import edit_form
+from tests.factories import user
+from tests.pages import carry_csrf, sign_out
 
 
 def saved_copy(app, client):
@@ -52,26 +48,6 @@ def token_works(client, token: str) -> bool:
     response = client.get("/api/v1/regions", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code in (200, 401)
     return response.status_code == 200
-
-
-@pytest.fixture
-def admin(login):
-    """The city admin, signed in and able to post forms."""
-    return carry_csrf(login("admin_demo"))
-
-
-def edit_form(user: User, **changes) -> dict:
-    """The admin's edit form for this user as it stands, with some fields changed."""
-    form = {
-        "username": user.username,
-        "display_name": user.display_name,
-        "role": user.role,
-        "unit": f"region:{user.region_id}",
-        "password": "",
-        "active": "y" if user.active else None,
-    }
-    form.update(changes)
-    return {key: value for key, value in form.items() if value is not None}
 
 
 def test_saved_cookie_is_refused_after_logout(app, login):
@@ -136,7 +112,7 @@ def test_password_change_revokes_the_users_api_tokens(login, client):
     assert not token_works(client, mine)
     assert token_works(client, theirs)
     owners = db.session.scalars(sa.select(ApiToken.user_id)).all()
-    assert owners == [user_named("mediator_demo").id]
+    assert owners == [user("mediator_demo").id]
 
 
 def test_wrong_current_password_ends_nothing(app, login):
@@ -153,12 +129,12 @@ def test_deactivation_ends_sessions_for_good(app, login, admin, client):
     """停用 signs the user out everywhere and ends her tokens; 启用 does not revive them."""
     grid = login("grid_demo")
     copy, token = saved_copy(app, grid), api_token(client, "grid_demo")
-    user_id = user_named("grid_demo").id
+    user_id = user("grid_demo").id
     assert admin.post(f"/admin/users/{user_id}/active").status_code == 302
     assert not opens_cases(grid)
     assert not token_works(client, token)
     assert admin.post(f"/admin/users/{user_id}/active").status_code == 302
-    assert user_named("grid_demo").active
+    assert user("grid_demo").active
     assert not opens_cases(copy)
     assert not token_works(client, token)
 
@@ -166,7 +142,7 @@ def test_deactivation_ends_sessions_for_good(app, login, admin, client):
 def test_deactivation_leaves_other_users_signed_in(login, admin):
     """Only the deactivated account is signed out."""
     mediator = login("mediator_demo")
-    admin.post(f"/admin/users/{user_named('grid_demo').id}/active")
+    admin.post(f"/admin/users/{user('grid_demo').id}/active")
     assert opens_cases(mediator)
     assert admin.get("/admin/users").status_code == 200
 
@@ -174,20 +150,19 @@ def test_deactivation_leaves_other_users_signed_in(login, admin):
 def test_deactivation_through_the_edit_form_ends_sessions(login, admin):
     """Unticking 启用 on the edit form ends the sessions like the 停用 button."""
     grid = login("grid_demo")
-    user = user_named("grid_demo")
-    assert (
-        admin.post(f"/admin/users/{user.id}", data=edit_form(user, active=None)).status_code == 302
-    )
+    grid_worker = user("grid_demo")
+    form = edit_form(grid_worker, active=None)
+    assert admin.post(f"/admin/users/{grid_worker.id}", data=form).status_code == 302
     assert not opens_cases(grid)
 
 
 def test_role_change_by_admin_ends_sessions(login, admin, client):
     """A grid worker made street officer must sign in again, with her new role."""
     grid, token = login("grid_demo"), api_token(client, "grid_demo")
-    user = user_named("grid_demo")
+    grid_worker = user("grid_demo")
     street = db.session.scalar(sa.select(Region).where(Region.code == "420102003"))
-    form = edit_form(user, role="street_officer", unit=f"region:{street.id}")
-    assert admin.post(f"/admin/users/{user.id}", data=form).status_code == 302
+    form = edit_form(grid_worker, role="street_officer", unit=f"region:{street.id}")
+    assert admin.post(f"/admin/users/{grid_worker.id}", data=form).status_code == 302
     assert not opens_cases(grid)
     assert not token_works(client, token)
 
@@ -195,25 +170,25 @@ def test_role_change_by_admin_ends_sessions(login, admin, client):
 def test_password_reset_by_admin_ends_sessions(login, admin):
     """A password the admin sets shuts out whoever held the old one."""
     grid = login("grid_demo")
-    user = user_named("grid_demo")
-    form = edit_form(user, password="Reset2026x")
-    assert admin.post(f"/admin/users/{user.id}", data=form).status_code == 302
+    grid_worker = user("grid_demo")
+    form = edit_form(grid_worker, password="Reset2026x")
+    assert admin.post(f"/admin/users/{grid_worker.id}", data=form).status_code == 302
     assert not opens_cases(grid)
 
 
 def test_editing_only_the_name_keeps_sessions(login, admin):
     """A new display name is no reason to sign anyone out."""
     grid = login("grid_demo")
-    user = user_named("grid_demo")
-    form = edit_form(user, display_name="王网格长")
-    assert admin.post(f"/admin/users/{user.id}", data=form).status_code == 302
+    grid_worker = user("grid_demo")
+    form = edit_form(grid_worker, display_name="王网格长")
+    assert admin.post(f"/admin/users/{grid_worker.id}", data=form).status_code == 302
     assert opens_cases(grid)
 
 
 def test_admin_setting_her_own_password_stays_signed_in(app, admin):
     """The admin's other sessions end, but not the browser she typed the password in."""
     copy = saved_copy(app, admin)
-    me = user_named("admin_demo")
+    me = user("admin_demo")
     form = edit_form(me, password="Reset2026x")
     assert admin.post(f"/admin/users/{me.id}", data=form).status_code == 302
     assert admin.get("/admin/users").status_code == 200

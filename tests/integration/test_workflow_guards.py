@@ -18,6 +18,7 @@ from tests.factories import (
     agreement,
     beijing,
     events,
+    fire,
     gen_case,
     gen_session,
     gen_user,
@@ -29,15 +30,10 @@ from tests.factories import (
     sign,
     sign_all,
     signers,
+    snapshot,
     user,
 )
 from workflows import TRANSITIONS
-
-
-def snapshot(case: Case) -> tuple:
-    """What a refusal must leave untouched: status, version, the log, the deadline."""
-    case = reload(case)
-    return case.status, case.version, len(events(case)), case.deadline_at, case.mediator_id
 
 
 def refused(case: Case, who: str | None, trigger: str, payload: dict, now=None) -> list[str]:
@@ -204,14 +200,7 @@ def test_confirmation_window_ends_thirty_days_on_rolled_past_national_day():
         payload_for("request_confirmation"),
         now=beijing(2026, 10, 9, 0, 0, 1),
     ) == ["已超过司法确认申请期限（协议生效之日起30日，至2026年10月8日止），不能再申请司法确认。"]
-    ops.apply_transition(
-        user("mediator_demo"),
-        case.id,
-        "request_confirmation",
-        case.version,
-        payload_for("request_confirmation"),
-        now=beijing(2026, 10, 8, 23, 59, 59),
-    )
+    fire(case, "mediator_demo", "request_confirmation", now=beijing(2026, 10, 8, 23, 59, 59))
     assert reload(case).status == "confirmation_requested"
 
 

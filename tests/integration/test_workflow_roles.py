@@ -10,6 +10,7 @@ import pytest
 from mediation.cases import operations as ops
 from mediation.errors import Forbidden
 from tests.factories import (
+    DEMO_USER,
     case_data,
     events,
     gen_case,
@@ -18,17 +19,11 @@ from tests.factories import (
     payload_for,
     reload,
     signers,
+    snapshot,
     user,
 )
 from workflows import ROLES, SYSTEM, TRANSITIONS
 
-DEMO_USER = {
-    "grid_worker": "grid_demo",
-    "mediator": "mediator_demo",
-    "street_officer": "street_demo",
-    "judge": "judge_demo",
-    "admin": "admin_demo",
-}
 HUMAN_ROLES = [code for code, _ in ROLES]
 COURT_STATES = ("confirmation_requested", "confirmation_accepted", "confirmed")
 NOT_ALLOWED = [
@@ -47,14 +42,13 @@ def state_for(trigger: str, role: str) -> str:
 def forbidden(case, who, trigger: str, now=None) -> Forbidden:
     """Fire trigger with a valid payload; expect 403 and the case untouched."""
     case = reload(case)
-    before = (case.status, case.version, len(events(case)))
+    before = snapshot(case)
     actor = None if who is None else user(who)
     with pytest.raises(Forbidden) as refusal:
         ops.apply_transition(
             actor, case.id, trigger, case.version, payload_for(trigger, case), now=now
         )
-    case = reload(case)
-    assert (case.status, case.version, len(events(case))) == before
+    assert snapshot(case) == before
     assert refusal.value.status == 403
     return refusal.value
 

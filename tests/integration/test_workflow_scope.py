@@ -13,24 +13,20 @@ from tests.factories import (
     OTHER_COMMUNITY_GRID,
     OTHER_COURT,
     events,
+    fire,
     gen_case,
     gen_user,
-    later,
     payload_for,
     reload,
+    session_record,
+    signature,
     user,
+    visit_record,
 )
 
 MISSING = 987654
-SESSION = {
-    "held_at": "2026-05-11T10:00",
-    "location": "调解室",
-    "attendees": "双方",
-    "summary": "双方各自陈述。",
-    "outcome": "continuing",
-}
-VISIT = {"visited_at": "2026-05-12T10:00", "performed": True, "satisfaction": "satisfied"}
-SIGNATURE = {"signer": "seal", "method": "typed", "typed_name": "印章"}
+SESSION = session_record("2026-05-11T10:00")
+VISIT = visit_record("2026-05-12T10:00")
 
 
 @pytest.fixture
@@ -54,7 +50,7 @@ def operations(case_id: int, party_id: int, status: str) -> dict:
         "record_session": lambda u: ops.record_session(u, case_id, SESSION),
         "record_visit": lambda u: ops.record_visit(u, case_id, VISIT),
         "reveal_party_field": lambda u: ops.reveal_party_field(u, case_id, party_id, "phone"),
-        "sign_agreement": lambda u: ops.sign_agreement(u, case_id, SIGNATURE),
+        "sign_agreement": lambda u: ops.sign_agreement(u, case_id, signature("seal")),
         "assign_mediator": lambda u: ops.assign_mediator(u, case_id, "mediator_other"),
     }
 
@@ -128,14 +124,7 @@ def test_the_courts_own_judge_sees_only_what_was_sent_to_her():
         ops.get_case(user("judge_demo"), case.id)
     with pytest.raises(NotFound):
         ops.reveal_party_field(user("judge_demo"), case.id, case.parties[0].id, "phone")
-    ops.apply_transition(
-        user("mediator_demo"),
-        case.id,
-        "request_confirmation",
-        case.version,
-        payload_for("request_confirmation"),
-        now=later(case),
-    )
+    fire(case, "mediator_demo", "request_confirmation")
     assert ops.reveal_party_field(user("judge_demo"), case.id, case.parties[0].id, "phone")
 
 

@@ -41,6 +41,7 @@ from tests.factories import (
     gen_case,
     later,
     payload_for,
+    signature,
     user,
 )
 from workflows import (
@@ -75,7 +76,6 @@ WRONG = {
     "joint_application": False,
     "matter": "adoption",
 }
-SIGNATURE = {"method": "typed", "typed_name": "签名"}
 
 
 def forward_first(status: str) -> list[str]:
@@ -192,9 +192,7 @@ class CaseLife(RuleBasedStateMachine):
         status = self.row().status
         self.tick()
         try:
-            ops.sign_agreement(
-                user(who), self.case_id, {"signer": signer, **SIGNATURE}, now=self.clock
-            )
+            ops.sign_agreement(user(who), self.case_id, signature(signer), now=self.clock)
         except Forbidden:
             assert user(who).role not in ops.MEDIATOR_ROLES
         except NotFound:

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.design import DESIGN_CATEGORIES
 from workflows import (
     CATEGORIES,
     INITIAL,
@@ -118,23 +119,7 @@ def test_roles_have_chinese_labels():
 
 def test_categories_and_sources_match_design_code_lists():
     """The code lists the API exposes are DESIGN §5's."""
-    assert [code for code, _ in CATEGORIES] == [
-        "marriage_family",
-        "neighbor",
-        "housing_land",
-        "contract",
-        "business",
-        "damages",
-        "forest_land",
-        "land_acquisition",
-        "environment",
-        "labor",
-        "consumer",
-        "medical",
-        "traffic",
-        "property_management",
-        "other",
-    ]
+    assert [code for code, _ in CATEGORIES] == DESIGN_CATEGORIES
     assert dict(SOURCES)["hotline_12345"] == "12345热线"
     assert len(SOURCES) == 7
 

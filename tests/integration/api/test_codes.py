@@ -4,9 +4,9 @@ import re
 
 import pytest
 
+from tests.builders import CJK
+from tests.design import DESIGN_CATEGORIES, DESIGN_SOURCES
 from workflows import STATES, TRANSITIONS
-
-CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture
@@ -24,33 +24,9 @@ def identifiers(entries: list[dict]) -> list[str]:
 
 def test_categories_and_sources_are_those_of_the_design(codes):
     """DESIGN §5's lists, in its order, each with its Chinese label."""
-    assert identifiers(codes["categories"]) == [
-        "marriage_family",
-        "neighbor",
-        "housing_land",
-        "contract",
-        "business",
-        "damages",
-        "forest_land",
-        "land_acquisition",
-        "environment",
-        "labor",
-        "consumer",
-        "medical",
-        "traffic",
-        "property_management",
-        "other",
-    ]
+    assert identifiers(codes["categories"]) == DESIGN_CATEGORIES
     assert codes["categories"][1] == {"identifier": "neighbor", "label": "邻里"}
-    assert identifiers(codes["sources"]) == [
-        "application",
-        "committee_initiative",
-        "police_referral",
-        "court_referral",
-        "government_referral",
-        "grid_patrol",
-        "hotline_12345",
-    ]
+    assert identifiers(codes["sources"]) == DESIGN_SOURCES
     assert codes["sources"][-1] == {"identifier": "hotline_12345", "label": "12345热线"}
 
 

@@ -8,8 +8,10 @@ import time_machine
 
 from mediation.demo import DEMO_PASSWORD
 from mediation.extensions import db
-from mediation.models import ApiToken, User
+from mediation.models import ApiToken
 from mediation.models.types import utcnow
+from tests.api_client import error
+from tests.factories import user
 
 
 def request_token(client, username: str = "grid_demo", password: str = DEMO_PASSWORD):
@@ -20,22 +22,6 @@ def request_token(client, username: str = "grid_demo", password: str = DEMO_PASS
 def bearer(token: str) -> dict:
     """The Authorization header for a token."""
     return {"Authorization": f"Bearer {token}"}
-
-
-def assert_api_error(response, status: int, code: str) -> dict:
-    """The response is {"error": {"code", "message"}} with this status and code."""
-    assert response.status_code == status
-    assert response.is_json
-    error = response.get_json()["error"]
-    assert error["code"] == code
-    assert isinstance(error["message"], str)
-    assert error["message"]
-    return error
-
-
-def user_named(username: str) -> User:
-    """The user row with this username."""
-    return db.session.scalar(sa.select(User).where(User.username == username))
 
 
 def test_right_password_gets_a_token(client, app):
@@ -64,21 +50,21 @@ def test_token_opens_the_api(client):
 def test_wrong_password_gets_no_token(client):
     """A wrong password answers 401 in the API's error shape, with a Chinese message."""
     response = request_token(client, password="Wrong@2026")
-    error = assert_api_error(response, 401, "invalid_credentials")
-    assert "用户名或密码不正确" in error["message"]
+    refusal = error(response, 401, "invalid_credentials")
+    assert "用户名或密码不正确" in refusal["message"]
     assert db.session.scalar(sa.select(sa.func.count(ApiToken.id))) == 0
 
 
 def test_unknown_user_gets_no_token(client):
     """An unknown username answers like a wrong password."""
-    assert_api_error(request_token(client, username="nobody"), 401, "invalid_credentials")
+    error(request_token(client, username="nobody"), 401, "invalid_credentials")
 
 
 def test_inactive_user_gets_no_token(client):
     """A deactivated account cannot trade its password for a token."""
-    user_named("grid_demo").active = False
+    user("grid_demo").active = False
     db.session.commit()
-    assert_api_error(request_token(client), 401, "invalid_credentials")
+    error(request_token(client), 401, "invalid_credentials")
 
 
 @pytest.mark.parametrize(
@@ -94,7 +80,7 @@ def test_inactive_user_gets_no_token(client):
 )
 def test_missing_or_garbage_token_is_refused(client, headers):
     """No token, an unknown token or another scheme answers 401 in the error shape."""
-    assert_api_error(client.get("/api/v1/regions", headers=headers), 401, "unauthorized")
+    error(client.get("/api/v1/regions", headers=headers), 401, "unauthorized")
 
 
 def test_expired_token_is_refused(client):
@@ -103,7 +89,7 @@ def test_expired_token_is_refused(client):
     row = db.session.scalar(sa.select(ApiToken))
     row.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    assert_api_error(client.get("/api/v1/regions", headers=bearer(token)), 401, "unauthorized")
+    error(client.get("/api/v1/regions", headers=bearer(token)), 401, "unauthorized")
 
 
 def test_token_expires_after_api_token_hours(client, app):
@@ -115,16 +101,16 @@ def test_token_expires_after_api_token_hours(client, app):
         assert client.get("/api/v1/regions", headers=bearer(token)).status_code == 200
     with time_machine.travel(issued + lifetime + timedelta(minutes=1), tick=False):
         response = client.get("/api/v1/regions", headers=bearer(token))
-        assert_api_error(response, 401, "unauthorized")
+        error(response, 401, "unauthorized")
 
 
 def test_token_of_a_deactivated_user_is_refused(client):
     """Deactivating an account ends the tokens it already holds."""
     token = request_token(client).get_json()["token"]
     assert client.get("/api/v1/regions", headers=bearer(token)).status_code == 200
-    user_named("grid_demo").active = False
+    user("grid_demo").active = False
     db.session.commit()
-    assert_api_error(client.get("/api/v1/regions", headers=bearer(token)), 401, "unauthorized")
+    error(client.get("/api/v1/regions", headers=bearer(token)), 401, "unauthorized")
 
 
 @pytest.mark.parametrize(
@@ -142,14 +128,14 @@ def test_token_of_a_deactivated_user_is_refused(client):
 def test_malformed_token_request_is_invalid_input(client, body, field):
     """Missing fields and wrong types answer 400 invalid_input naming the field."""
     response = client.post("/api/v1/tokens", json=body)
-    error = assert_api_error(response, 400, "invalid_input")
-    assert field in error["message"]
+    refusal = error(response, 400, "invalid_input")
+    assert field in refusal["message"]
 
 
 @pytest.mark.parametrize("body", [["grid_demo", DEMO_PASSWORD], "grid_demo", None])
 def test_token_request_that_is_not_an_object_is_invalid_input(client, body):
     """A JSON body that is not an object answers 400 invalid_input."""
-    assert_api_error(client.post("/api/v1/tokens", json=body), 400, "invalid_input")
+    error(client.post("/api/v1/tokens", json=body), 400, "invalid_input")
 
 
 def test_token_request_with_broken_json_is_invalid_input(client):
@@ -157,21 +143,21 @@ def test_token_request_with_broken_json_is_invalid_input(client):
     response = client.post(
         "/api/v1/tokens", data="{username:", content_type="application/json", csrf=False
     )
-    assert_api_error(response, 400, "invalid_input")
+    error(response, 400, "invalid_input")
 
 
 def test_token_requests_are_throttled_after_five_failures(client):
     """Guessing passwords through the API is throttled like the login page."""
     for _attempt in range(5):
         assert request_token(client, password="guess1234").status_code == 401
-    assert_api_error(request_token(client), 429, "too_many_requests")
+    error(request_token(client), 429, "too_many_requests")
 
 
 def test_session_cookie_alone_does_not_open_the_api(login):
     """A signed-in browser calling the API without a bearer token gets 401."""
     client = login("admin_demo")
     assert client.get("/").status_code == 200
-    assert_api_error(client.get("/api/v1/regions"), 401, "unauthorized")
+    error(client.get("/api/v1/regions"), 401, "unauthorized")
 
 
 def test_openapi_document_lists_tokens_and_regions(client):
@@ -185,17 +171,17 @@ def test_openapi_document_lists_tokens_and_regions(client):
 
 def test_unknown_api_path_answers_404_in_the_error_shape(client, token):
     """An unknown API address answers JSON, not an HTML page."""
-    assert_api_error(client.get("/api/v1/no-such-thing"), 404, "not_found")
+    error(client.get("/api/v1/no-such-thing"), 404, "not_found")
     signed = client.get("/api/v1/no-such-thing", headers=token("grid_demo"))
-    assert_api_error(signed, 404, "not_found")
+    error(signed, 404, "not_found")
 
 
 def test_unauthenticated_api_call_answers_401_in_the_error_shape(client):
     """Without a token the API says so in JSON, with a Chinese message."""
-    error = assert_api_error(client.get("/api/v1/regions"), 401, "unauthorized")
-    assert "令牌" in error["message"]
+    refusal = error(client.get("/api/v1/regions"), 401, "unauthorized")
+    assert "令牌" in refusal["message"]
 
 
 def test_wrong_method_answers_405_in_the_error_shape(client):
     """GET on the token endpoint is not allowed, and says so in JSON."""
-    assert_api_error(client.get("/api/v1/tokens"), 405, "method_not_allowed")
+    error(client.get("/api/v1/tokens"), 405, "method_not_allowed")
