@@ -2,16 +2,14 @@
 
 The API's JSON bodies take keyword changes, and MISSING leaves a key out: intake(title=MISSING).
 A form post is what a browser sends: one string per field, lines joined, times as the
-datetime-local input writes them (China's clock, to the minute).
+datetime-local input writes them (China's clock, to the minute); a field changed to None is
+not sent at all, as with an unticked box.
 """
 
 import re
 from datetime import UTC, datetime, timedelta
 
-import sqlalchemy as sa
-
-from mediation.extensions import db
-from mediation.models import Case, Committee, Court, Region, User
+from mediation.models import Case, User
 from tests.factories import (
     NEIGHBOUR_GRID,
     agreement,
@@ -19,6 +17,7 @@ from tests.factories import (
     person,
     session_record,
     signature,
+    unit,
     visit_record,
     wang_and_li,
 )
@@ -101,6 +100,11 @@ def consents(case: Case | dict) -> list[dict]:
 # ---------------------------------------------------------------------------- the pages' posts
 
 
+def posted(form: dict) -> dict:
+    """The fields a browser sends: those given None are left out."""
+    return {key: value for key, value in form.items() if value is not None}
+
+
 def intake_post(data: dict) -> dict:
     """An intake in case_data's shape as the intake page posts it: a row of fields per party."""
     post = {key: value for key, value in data.items() if key != "parties"}
@@ -111,10 +115,10 @@ def intake_post(data: dict) -> dict:
 
 
 def intake_form(**changes) -> dict:
-    """王芳's dispute with 李强 as a grid worker on patrol registers it; None drops a key."""
-    form = intake_post(case_data(source="grid_patrol", parties=wang_and_li()))
-    form.update(changes)
-    return {key: value for key, value in form.items() if value is not None}
+    """王芳's dispute with 李强 as a grid worker on patrol registers it."""
+    return posted(
+        {**intake_post(case_data(source="grid_patrol", parties=wang_and_li())), **changes}
+    )
 
 
 def form_fields(data: dict, prefix: str = "") -> dict:
@@ -139,38 +143,37 @@ def signature_form(signer: str, **fields) -> dict:
 
 def session_form(**changes) -> dict:
     """A session post: held an hour ago, by 李调解, both parties heard."""
-    return changed(session_record(local_time(), mediators="李调解"), **changes)
+    return posted({**session_record(local_time(), mediators="李调解"), **changes})
 
 
 def visit_form(**changes) -> dict:
     """A visit post: an hour ago, the agreement performed, the parties satisfied."""
-    return changed(visit_record(local_time(), performed="yes"), **changes)
+    return posted({**visit_record(local_time(), performed="yes"), **changes})
 
 
 def unit_choice(kind: str, code: str) -> str:
     """The user form's value for the unit (region, committee or court) with this code."""
-    model = {"region": Region, "committee": Committee, "court": Court}[kind]
-    row = db.session.scalar(sa.select(model).where(model.code == code))
-    return f"{kind}:{row.id}"
+    return f"{kind}:{unit(kind, code).id}"
 
 
 def user_form(**changes) -> dict:
-    """The admin's complete form for a new grid worker on NEIGHBOUR_GRID; None drops a key."""
-    form = {
-        "username": "grid_new",
-        "display_name": "周网格",
-        "role": "grid_worker",
-        "unit": unit_choice("region", NEIGHBOUR_GRID),
-        "password": "Start2026x",
-        "active": "y",
-        **changes,
-    }
-    return {key: value for key, value in form.items() if value is not None}
+    """The admin's complete form for a new grid worker on NEIGHBOUR_GRID."""
+    return posted(
+        {
+            "username": "grid_new",
+            "display_name": "周网格",
+            "role": "grid_worker",
+            "unit": unit_choice("region", NEIGHBOUR_GRID),
+            "password": "Start2026x",
+            "active": "y",
+            **changes,
+        }
+    )
 
 
 def edit_form(user: User, **changes) -> dict:
     """The admin's edit form for this user as it stands (no new password), with some fields
-    changed; None drops a key, as an unticked 启用 does."""
+    changed (active=None: 启用 unticked)."""
     kind = next(kind for kind in ("region", "committee", "court") if getattr(user, f"{kind}_id"))
     current = {
         "username": user.username,

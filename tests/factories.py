@@ -1,5 +1,10 @@
 """Data factories for the tests, in CTFd's gen_* style: each one drives the real operations.
 
+What they are made of is defined here once: the demo city's codes, the parties and their
+numbers, the fields of an intake, a session, a visit, an agreement and a signature, and a
+valid payload for every trigger. tests/builders.py turns the same data into the API's
+request bodies and the pages' form posts.
+
 A case made by gen_case has lived through create_case, apply_transition, record_session,
 sign_agreement and record_visit at explicit moments one minute apart, so its audit chain,
 number, deadlines and side records are exactly what the system would have produced.
@@ -91,13 +96,15 @@ def user(name: str | User) -> User:
     return found
 
 
+def unit(kind: str, code: str) -> Region | Committee | Court:
+    """The region, committee or court (kind) with this code."""
+    model = {"region": Region, "committee": Committee, "court": Court}[kind]
+    return db.session.scalar(sa.select(model).where(model.code == code))
+
+
 def gen_user(username: str, role: str, active: bool = True, **unit_codes: str) -> User:
     """A colleague in a unit given by code: committee=…, region=… or court=…."""
-    models = {"committee": Committee, "region": Region, "court": Court}
-    units = {
-        kind: db.session.scalar(sa.select(models[kind]).where(models[kind].code == code))
-        for kind, code in unit_codes.items()
-    }
+    units = {kind: unit(kind, code) for kind, code in unit_codes.items()}
     colleague = User(username=username, display_name=username, role=role, active=active, **units)
     colleague.set_password("Demo@2026")
     db.session.add(colleague)

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from mediation.access.scoping import can_see_region, region_by_code, region_tree
 from mediation.extensions import db
 from mediation.models import Region
-from tests.factories import STREET, user
+from tests.factories import STREET, unit, user
 
 LEVELS = {"city", "district", "street", "community", "grid"}
 WUCHANG = "420106"
@@ -28,11 +28,6 @@ def walk(nodes: list[dict]):
 def codes(nodes: list[dict]) -> set[str]:
     """The codes of every node in the tree."""
     return {node["code"] for node in walk(nodes)}
-
-
-def region(code: str) -> Region:
-    """The region with this code."""
-    return db.session.scalar(sa.select(Region).where(Region.code == code))
 
 
 def test_mediator_of_another_district_does_not_see_dazhi_street(client, token):
@@ -111,21 +106,21 @@ def test_children_sit_one_level_below_their_parent(client, token):
 def test_can_see_region_follows_the_unit(app):
     """can_see_region: inside the user's subtree yes, a neighbour or the parent no."""
     street = user("street_demo")
-    assert can_see_region(street, region(STREET))
-    assert can_see_region(street, region("42010200200203"))
-    assert not can_see_region(street, region("420102003"))
-    assert not can_see_region(street, region("420102"))
+    assert can_see_region(street, unit("region", STREET))
+    assert can_see_region(street, unit("region", "42010200200203"))
+    assert not can_see_region(street, unit("region", "420102003"))
+    assert not can_see_region(street, unit("region", "420102"))
     mediator = user("mediator_demo")
-    assert can_see_region(mediator, region("42010200200103"))
-    assert not can_see_region(mediator, region("420102002002"))
-    assert not can_see_region(mediator, region(STREET))
+    assert can_see_region(mediator, unit("region", "42010200200103"))
+    assert not can_see_region(mediator, unit("region", "420102002002"))
+    assert not can_see_region(mediator, unit("region", STREET))
 
 
 def test_can_see_region_for_judge_and_admin(app):
     """A judge sees the districts her court serves; the city admin sees everything."""
     judge = user("judge_demo")
-    assert can_see_region(judge, region("420102003001"))
-    assert not can_see_region(judge, region("420106001"))
+    assert can_see_region(judge, unit("region", "420102003001"))
+    assert not can_see_region(judge, unit("region", "420106001"))
     admin = user("admin_demo")
     everything = db.session.scalars(sa.select(Region)).all()
     assert all(can_see_region(admin, r) for r in everything)
@@ -147,5 +142,5 @@ def test_user_without_a_unit_sees_nothing(app):
     judge.court = None
     db.session.flush()
     assert region_tree(judge) == []
-    assert not can_see_region(judge, region("420102"))
+    assert not can_see_region(judge, unit("region", "420102"))
     assert region_by_code(judge, "420102") is None

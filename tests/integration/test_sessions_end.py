@@ -14,8 +14,8 @@ from config import TestConfig
 from mediation import create_app
 from mediation.demo import DEMO_PASSWORD
 from mediation.extensions import db
-from mediation.models import ApiToken, Region
-from tests.builders import edit_form
+from mediation.models import ApiToken
+from tests.builders import edit_form, unit_choice
 from tests.factories import user
 from tests.pages import carry_csrf, sign_out
 
@@ -160,8 +160,7 @@ def test_role_change_by_admin_ends_sessions(login, admin, client):
     """A grid worker made street officer must sign in again, with her new role."""
     grid, token = login("grid_demo"), api_token(client, "grid_demo")
     grid_worker = user("grid_demo")
-    street = db.session.scalar(sa.select(Region).where(Region.code == "420102003"))
-    form = edit_form(grid_worker, role="street_officer", unit=f"region:{street.id}")
+    form = edit_form(grid_worker, role="street_officer", unit=unit_choice("region", "420102003"))
     assert admin.post(f"/admin/users/{grid_worker.id}", data=form).status_code == 302
     assert not opens_cases(grid)
     assert not token_works(client, token)

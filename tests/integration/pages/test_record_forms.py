@@ -1,6 +1,6 @@
 """The record forms of a case: sessions, follow-up visits, signatures and the mediator."""
 
-from tests.builders import MISSING, PNG, local_time, session_form, visit_form
+from tests.builders import PNG, local_time, session_form, visit_form
 from tests.factories import reload
 from tests.pages import new_case, text
 
@@ -66,7 +66,7 @@ def test_visit_form_needs_to_know_whether_the_agreement_was_performed(login):
     case = new_case(status="agreement_effective")
     response = login("mediator_demo").post(
         f"/cases/{case.id}/visits/new",
-        data=visit_form(performed=MISSING),
+        data=visit_form(performed=None),
     )
     assert response.status_code == 400
     assert "请选择协议是否已履行" in text(response)
