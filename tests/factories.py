@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from mediation.access import policy
 from mediation.cases import operations as ops
 from mediation.extensions import db
 from mediation.models import AuditEvent, Case, Committee, Court, Region, User
@@ -331,7 +332,8 @@ def gen_case(
     escalates the case before its agreement is drafted; draft overrides agreement fields.
     """
     clerk = user(who)
-    handler = mediator or (clerk.username if clerk.role in ops.MEDIATOR_ROLES else "mediator_demo")
+    own = clerk.role in policy.MEDIATOR_ROLES
+    handler = mediator or (clerk.username if own else "mediator_demo")
     moments = (now + STEP * n for n in range(1, 100))
     case = ops.create_case(clerk, case_data(grid, **data), now=now)
     steps = list(ROUTES[status])

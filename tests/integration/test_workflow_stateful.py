@@ -26,6 +26,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from mediation.access import policy
 from mediation.audit import verify_all
 from mediation.cases import operations as ops
 from mediation.cases import sla
@@ -178,11 +179,11 @@ class CaseLife(RuleBasedStateMachine):
                 data = {"visited_at": moment, "performed": performed, "satisfaction": "basically"}
                 ops.record_visit(user(who), self.case_id, data, now=self.clock)
         except Forbidden:
-            assert user(who).role not in ops.RECORDING_ROLES
+            assert user(who).role not in policy.RECORDING_ROLES
         except NotFound:
             assert not self.visible_to(who)
         except Refused:
-            states = ops.SESSION_STATES if kind == "session" else ops.VISIT_STATES
+            states = policy.SESSION_STATES if kind == "session" else policy.VISIT_STATES
             assert status not in states
         else:
             self.logged += 1
@@ -194,7 +195,7 @@ class CaseLife(RuleBasedStateMachine):
         try:
             ops.sign_agreement(user(who), self.case_id, signature(signer), now=self.clock)
         except Forbidden:
-            assert user(who).role not in ops.MEDIATOR_ROLES
+            assert user(who).role not in policy.MEDIATOR_ROLES
         except NotFound:
             assert not self.visible_to(who)
         except (Refused, InvalidInput):
@@ -273,7 +274,7 @@ class CaseLife(RuleBasedStateMachine):
             try:
                 ops.reveal_party_field(user(who), self.case_id, party, "phone", now=self.clock)
             except Forbidden:
-                assert user(who).role not in ops.REVEAL_ROLES
+                assert user(who).role not in policy.REVEAL_ROLES
             except NotFound:
                 assert not self.visible_to(who)
             else:

@@ -8,15 +8,6 @@ it writes anything. The compare-and-set on `version` and on the chain head (`aud
 still guards every event, on SQLite and PostgreSQL alike.
 """
 
-from mediation.access.policy import (  # noqa: F401  (tests still read these here; issue 12)
-    INTAKE_ROLES,
-    MEDIATOR_ROLES,
-    RECORDING_ROLES,
-    REVEAL_ROLES,
-    SESSION_STATES,
-    VISIT_STATES,
-)
-from mediation.cases.cleaning import MAX_SIGNATURE_IMAGE
 from mediation.cases.operations.intake import create_case
 from mediation.cases.operations.limits import end_of, time_limits
 from mediation.cases.operations.overdue import flag_overdue_cases
@@ -31,7 +22,6 @@ from mediation.cases.operations.signatures import sign_agreement
 from mediation.cases.operations.transitions import apply_transition
 
 __all__ = [
-    "MAX_SIGNATURE_IMAGE",
     "apply_transition",
     "assign_mediator",
     "create_case",

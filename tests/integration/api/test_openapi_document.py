@@ -25,7 +25,7 @@ from mediation.api.schemas import (
     TransitionIn,
     VisitIn,
 )
-from mediation.cases.intake import MAX_PARTIES, PARTY_TEXT_FIELDS
+from mediation.cases.cleaning import MAX_PARTIES, PARTY_TEXT_FIELDS
 from mediation.cases.queries import MAX_PAGE, MAX_PER_PAGE
 from mediation.models.cases import (
     PARTY_KINDS,
@@ -183,7 +183,7 @@ def test_text_fields_document_the_operations_limit(spec, schema_class, field, li
 
 
 def test_party_fields_document_the_intake_limits(spec):
-    """Every party text field has mediation.cases.intake's limit; at most MAX_PARTIES."""
+    """Every party text field has mediation.cases.cleaning's limit; at most MAX_PARTIES."""
     for field, (limit, _label) in PARTY_TEXT_FIELDS.items():
         assert prop(spec, "PartyIn", field)["maxLength"] == limit, field
     parties = prop(spec, "CaseIn", "parties")

@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from mediation.cases import operations as ops
+from mediation.access import policy
 from mediation.demo import DEMO_PASSWORD
 from mediation.extensions import db
 from mediation.privacy import id_check_char
@@ -73,8 +73,8 @@ SESSIONS = "POST /api/v1/cases/{case_id}/sessions"
 VISITS = "POST /api/v1/cases/{case_id}/visits"
 # Where each write on a case can succeed (a trigger: where its transition starts).
 STATES_FOR = {
-    SESSIONS: ops.SESSION_STATES,
-    VISITS: ops.VISIT_STATES,
+    SESSIONS: policy.SESSION_STATES,
+    VISITS: policy.VISIT_STATES,
     "PUT /api/v1/cases/{case_id}/agreement": MEDIATION_STATES,
     "POST /api/v1/cases/{case_id}/agreement/signatures": ("agreement_drafted",),
     "POST /api/v1/cases/{case_id}/confirmation": ("agreement_effective",),
@@ -94,7 +94,7 @@ def fresh_pool() -> dict[int, list[int]]:
     for case in cases:
         if case.status in MEDIATION_STATES:
             gen_session(case)
-        elif case.status in ops.VISIT_STATES:
+        elif case.status in policy.VISIT_STATES:
             gen_visit(case)
     return {case.id: [party.id for party in case.parties] for case in cases}
 
