@@ -53,12 +53,8 @@ def serve_command(host: str, port: int):
     click.echo(f"\n调解通 is running at http://{host}:{server.server_port}  (Ctrl-C stops it)")
     logins = " ".join(username for username, *_ in USERS)
     click.echo(f"Demo logins (password {DEMO_PASSWORD}): {logins}\n")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        click.echo("\n调解通 stopped.")
-    finally:
-        server.server_close()
+    server.serve_forever()  # returns on Ctrl-C: werkzeug catches it and closes the socket
+    click.echo("\n调解通 stopped.")
 
 
 @sla.command("sweep")
