@@ -14,11 +14,7 @@ from mediation.access.scoping import can_see_region
 from mediation.errors import InvalidInput
 from mediation.extensions import db
 from mediation.inputs import decimal_number
-from mediation.models import (
-    Agreement,
-    Region,
-    User,
-)
+from mediation.models import Agreement, Region, User
 from mediation.models.cases import (
     PARTY_KINDS,
     PARTY_ROLES,
@@ -28,11 +24,7 @@ from mediation.models.cases import (
     SIGNATURE_METHODS,
 )
 from mediation.privacy import id_number_problem, normalize_id_number, normalize_phone, phone_problem
-from workflows import (
-    CATEGORIES,
-    EXCLUDED_MATTERS,
-    SOURCES,
-)
+from workflows import CATEGORIES, EXCLUDED_MATTERS, SOURCES
 from workflows.deadlines import CHINA_TZ
 
 MAX_PARTIES = 20

@@ -8,11 +8,7 @@ from functools import partial
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import SelectField, StringField, TextAreaField
 
 from mediation.cases.forms import (
     NO_EXCLUDED_MATTER,

@@ -11,14 +11,7 @@ from mediation.cases.cleaning import intake_fields
 from mediation.cases.operations.limits import china_time
 from mediation.errors import InvalidInput
 from mediation.extensions import db
-from mediation.models import (
-    Case,
-    CaseCounter,
-    Committee,
-    Party,
-    Region,
-    User,
-)
+from mediation.models import Case, CaseCounter, Committee, Party, Region, User
 from mediation.models.types import utcnow
 
 

@@ -4,9 +4,7 @@ from datetime import date, datetime, time
 
 from flask import current_app
 
-from workflows import (
-    TimeLimits,
-)
+from workflows import TimeLimits
 from workflows.deadlines import CHINA_TZ
 
 

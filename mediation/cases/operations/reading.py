@@ -5,10 +5,7 @@ import sqlalchemy as sa
 from mediation.access.scoping import case_clause
 from mediation.errors import NotFound
 from mediation.extensions import db
-from mediation.models import (
-    Case,
-    User,
-)
+from mediation.models import Case, User
 
 
 def get_case(user: User | None, case_id: int, *, for_update: bool = False) -> Case:

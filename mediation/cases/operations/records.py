@@ -9,12 +9,7 @@ from mediation.cases.operations.reading import get_case_for_update
 from mediation.cases.operations.side_effects import resolve_mediator
 from mediation.errors import InvalidInput, NotFound, Refused
 from mediation.extensions import db
-from mediation.models import (
-    Case,
-    FollowUpVisit,
-    MediationSession,
-    User,
-)
+from mediation.models import Case, FollowUpVisit, MediationSession, User
 from mediation.models.types import utcnow
 
 

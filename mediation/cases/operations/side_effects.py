@@ -10,12 +10,7 @@ from mediation.cases.cleaning import AGREEMENT_KEYS, agreement_draft, stripped_t
 from mediation.cases.operations.limits import china_time, end_of
 from mediation.errors import InvalidInput, Refused
 from mediation.extensions import db
-from mediation.models import (
-    Agreement,
-    Case,
-    Court,
-    User,
-)
+from mediation.models import Agreement, Case, Court, User
 from workflows import (
     court_acceptance_deadline,
     court_ruling_deadline,

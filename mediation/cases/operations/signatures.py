@@ -10,14 +10,9 @@ from mediation.cases.operations.reading import get_case_for_update
 from mediation.cases.operations.transitions import change_state, checked_destination
 from mediation.errors import InvalidInput, Refused
 from mediation.extensions import db
-from mediation.models import (
-    Signature,
-    User,
-)
+from mediation.models import Signature, User
 from mediation.models.types import utcnow
-from workflows import (
-    SYSTEM,
-)
+from workflows import SYSTEM
 
 
 def sign_agreement(user: User, case_id: int, data: dict, now: datetime | None = None):

@@ -9,10 +9,7 @@ from mediation.cases.operations.limits import time_limits
 from mediation.cases.operations.reading import get_case_for_update
 from mediation.cases.operations.side_effects import SIDE_EFFECTS
 from mediation.errors import ChainMoved, Conflict, Forbidden, InvalidInput, Refused
-from mediation.models import (
-    Case,
-    User,
-)
+from mediation.models import Case, User
 from mediation.models.types import utcnow
 from workflows import (
     SYSTEM,
