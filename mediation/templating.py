@@ -2,7 +2,9 @@
 
 from datetime import timedelta
 
+from flask import session
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from mediation.models.types import utcnow
 from mediation.privacy import mask_id_number, mask_phone
@@ -31,6 +33,13 @@ def deadline_state(moment, overdue: bool = False) -> str | None:
     return "soon" if moment - now <= SOON else "ok"
 
 
+def large_text_on() -> bool:
+    """Whether the page is in 大字模式: the user's choice, or this browser's when anonymous."""
+    if current_user.is_authenticated:
+        return current_user.large_text
+    return bool(session.get("large_text"))
+
+
 def init_app(app) -> None:
     """Register the filters and globals."""
     app.add_template_filter(china_time, "china_time")
@@ -38,3 +47,4 @@ def init_app(app) -> None:
     app.add_template_filter(mask_id_number, "mask_id")
     app.add_template_filter(mask_phone, "mask_phone")
     app.add_template_global(deadline_state, "deadline_state")
+    app.add_template_global(large_text_on, "large_text_on")

@@ -74,3 +74,9 @@ def user_for_token(secret: str) -> User:
     if row is None or row.is_expired() or not row.user.active:
         raise NotAuthenticated("缺少有效的访问令牌，或令牌已过期。")
     return row.user
+
+
+def set_large_text(user: User, on: bool) -> None:
+    """Turn the user's large-text mode (大字模式) on or off; every page follows it."""
+    user.large_text = on
+    db.session.commit()

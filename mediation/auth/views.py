@@ -1,12 +1,12 @@
 """Views: login (throttled), logout, change password."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from mediation.auth import bp, throttle
 from mediation.auth.forms import ChangePasswordForm, LoginForm
-from mediation.auth.operations import authenticate, change_password, sign_out
+from mediation.auth.operations import authenticate, change_password, set_large_text, sign_out
 from mediation.auth.urls import safe_next
 from mediation.errors import InvalidInput, NotAuthenticated
 from mediation.security import remember_generation, start_session
@@ -72,3 +72,14 @@ def password():
             flash(_("密码已修改。"), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/display/large-text", methods=["POST"])
+def large_text():
+    """Turn 大字模式 on or off: for a signed-in user on her account, else for this browser."""
+    on = request.form.get("on") == "1"
+    if current_user.is_authenticated:
+        set_large_text(current_user, on)
+    else:
+        session["large_text"] = on
+    return redirect(safe_next(request.form.get("next")) or url_for("main.home"))

@@ -32,6 +32,8 @@ class User(UserMixin, db.Model):
     active: so.Mapped[bool] = so.mapped_column(default=True)
     # Copied into the session cookie at sign-in; raising it ends every session signed in before.
     session_generation: so.Mapped[int] = so.mapped_column(default=0, server_default=sa.text("0"))
+    # 大字模式 (适老化): larger text and buttons on every page, chosen by the user herself.
+    large_text: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 

@@ -1,0 +1,80 @@
+"""Every page of every role passes axe-core's WCAG 2.1 A and AA rules: in Chinese with each
+form's error state, and in English in the large-text mode (大字模式, the 适老化 norm)."""
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from mediation.models.types import utcnow
+from tests.browser.accessibility import Checked, walk
+from tests.browser.steps import sign_in
+from tests.factories import ROUTES, gen_case
+
+pytestmark = pytest.mark.browser
+
+ROLES = ["grid_demo", "mediator_demo", "street_demo", "judge_demo", "admin_demo", None]
+# (language, large text, send each form empty): the forms' error states differ between the
+# languages only in their words, so they are checked in Chinese.
+MODES = [("zh", False, True), ("en", True, False)]
+SUMMARY = Path(tempfile.gettempdir()) / "accessibility-summary.json"
+
+
+@pytest.fixture(scope="module")
+def summary():
+    """What every walk checked, written out at the end for the record."""
+    totals: dict[str, dict] = {}
+    yield totals
+    SUMMARY.write_text(json.dumps(totals, ensure_ascii=False, indent=1))
+
+
+@pytest.fixture(scope="module")
+def seen_markup():
+    """The markup every walk of this module has checked, by language and mode."""
+    return set()
+
+
+@pytest.fixture
+def every_state(clean_state):
+    """A case in every state in grid_demo's grid, registered long ago (so overdue), and one
+    in mediation and one with a drafted agreement registered now (deadlines ahead)."""
+    for status in ROUTES:
+        gen_case(status=status)
+    gen_case(status="grid_mediation", now=utcnow())
+    gen_case(status="agreement_drafted", now=utcnow())
+
+
+def choose_mode(page, locale: str, large: bool) -> None:
+    """Switch the language in the footer and the large-text mode at the top, as a user does."""
+    page.goto("/")
+    if locale == "en":
+        with page.expect_navigation():
+            page.get_by_role("button", name="English").click()
+    if large:
+        with page.expect_navigation():
+            page.get_by_test_id("large-text-switch").get_by_role("button").click()
+
+
+@pytest.mark.parametrize(("locale", "large", "send_forms"), MODES, ids=["zh", "en-large"])
+@pytest.mark.parametrize("username", ROLES, ids=lambda u: u or "anonymous")
+def test_every_page_passes_wcag_21_aa(
+    page, live_server, every_state, summary, seen_markup, username, locale, large, send_forms
+):
+    if username:
+        sign_in(page, username)
+        page.wait_for_url(f"{live_server}/")
+    choose_mode(page, locale, large)
+    checked = Checked(mode=f"{locale}/large" if large else locale, seen_markup=seen_markup)
+
+    walk(page, live_server, checked, send_forms)
+
+    summary[f"{username or 'anonymous'}/{checked.mode}"] = {
+        "pages": len(checked.pages),
+        "same_markup_skipped": checked.skipped,
+        "elements": checked.elements,
+        "violations": len(checked.violations),
+        "checked": checked.pages,
+    }
+    assert len(checked.pages) + checked.skipped > 1, "the walk reached no page beyond home"
+    assert checked.violations == [], "\n".join(checked.violations)
