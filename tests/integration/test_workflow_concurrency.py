@@ -27,6 +27,7 @@ from tests.factories import (
     later,
     payload_for,
     reload,
+    session_record,
     sign,
     signers,
     user,
@@ -184,13 +185,7 @@ def test_sessions_recorded_while_the_case_escalates_lose_nothing(app):
     """
     case = gen_case(status="grid_mediation")
     version, logged, now = case.version, len(events(case)), later(case)
-    session = {
-        "held_at": now.isoformat(),
-        "location": "调解室",
-        "attendees": "双方",
-        "summary": "双方各自陈述。",
-        "outcome": "continuing",
-    }
+    session = session_record(now.isoformat())
 
     def record() -> int:
         """One session, recorded by the mediator."""
@@ -220,13 +215,7 @@ def test_twenty_sessions_recorded_at_once_all_succeed(app):
     """
     case = gen_case(status="grid_mediation")
     logged, now = len(events(case)), later(case)
-    session = {
-        "held_at": now.isoformat(),
-        "location": "调解室",
-        "attendees": "双方",
-        "summary": "双方各自陈述。",
-        "outcome": "continuing",
-    }
+    session = session_record(now.isoformat())
     job = lambda: ops.record_session(user("mediator_demo"), case.id, session, now=now).id  # noqa: E731
     recorders = 20
     results = race(app, [job] * recorders)

@@ -32,9 +32,22 @@ def navigate(traffic: Traffic, path: str) -> None:
     traffic.on_navigated(FakeFrame())
 
 
-def test_favicon_cut_short_by_leaving_the_page_is_not_a_defect():
+def fail(traffic: Traffic, path: str, failure: str) -> None:
+    """A request for path that the browser gave up on with failure."""
+    request = FakeRequest(ORIGIN + path, failure=failure)
+    traffic.on_request(request)
+    traffic.on_failed(request)
+
+
+def page_at(path: str) -> Traffic:
+    """A recorder whose page has just loaded path."""
     traffic = Traffic(origin=ORIGIN)
-    navigate(traffic, "/cases/1")
+    navigate(traffic, path)
+    return traffic
+
+
+def test_favicon_cut_short_by_leaving_the_page_is_not_a_defect():
+    traffic = page_at("/cases/1")
     favicon = FakeRequest(ORIGIN + "/static/favicon.svg")
     traffic.on_request(favicon)
     navigate(traffic, "/cases/1/sessions/new")
@@ -44,44 +57,31 @@ def test_favicon_cut_short_by_leaving_the_page_is_not_a_defect():
 
 
 def test_abort_reported_before_the_navigation_event_is_still_explained():
-    traffic = Traffic(origin=ORIGIN)
-    navigate(traffic, "/")
-    favicon = FakeRequest(ORIGIN + "/static/favicon.svg", failure="net::ERR_ABORTED")
-    traffic.on_request(favicon)
-    traffic.on_failed(favicon)
+    traffic = page_at("/")
+    fail(traffic, "/static/favicon.svg", "net::ERR_ABORTED")
     navigate(traffic, "/login")
     traffic.assert_clean()
 
 
 def test_abort_with_no_navigation_is_a_defect():
-    traffic = Traffic(origin=ORIGIN)
-    navigate(traffic, "/")
-    script = FakeRequest(ORIGIN + "/static/js/app.js", failure="net::ERR_ABORTED")
-    traffic.on_request(script)
-    traffic.on_failed(script)
+    traffic = page_at("/")
+    fail(traffic, "/static/js/app.js", "net::ERR_ABORTED")
     with pytest.raises(AssertionError, match="failed requests"):
         traffic.assert_clean()
 
 
 def test_other_failures_are_defects_even_when_the_page_is_left():
-    traffic = Traffic(origin=ORIGIN)
-    navigate(traffic, "/")
-    style = FakeRequest(ORIGIN + "/static/css/app.css", failure="net::ERR_CONNECTION_RESET")
-    traffic.on_request(style)
-    traffic.on_failed(style)
+    traffic = page_at("/")
+    fail(traffic, "/static/css/app.css", "net::ERR_CONNECTION_RESET")
     navigate(traffic, "/login")
     with pytest.raises(AssertionError, match="failed requests"):
         traffic.assert_clean()
 
 
 def test_requests_in_an_iframe_do_not_count_as_navigations():
-    traffic = Traffic(origin=ORIGIN)
-    navigate(traffic, "/")
-    favicon = FakeRequest(ORIGIN + "/static/favicon.svg", failure="net::ERR_ABORTED")
-    traffic.on_request(favicon)
-    inner = FakeRequest(ORIGIN + "/frame", navigation=True, frame=FakeFrame(parent_frame=object()))
-    traffic.on_request(inner)
+    traffic = page_at("/")
+    fail(traffic, "/static/favicon.svg", "net::ERR_ABORTED")
+    traffic.on_request(FakeRequest(ORIGIN + "/frame", navigation=True, frame=FakeFrame(object())))
     traffic.on_navigated(FakeFrame(parent_frame=object()))
-    traffic.on_failed(favicon)
     with pytest.raises(AssertionError, match="failed requests"):
         traffic.assert_clean()
