@@ -1,4 +1,4 @@
-"""Forms of the case pages: intake, sessions, visits, signatures and one small form per trigger.
+"""Forms of the case pages: intake, sessions, visits, signatures, assignment.
 
 The operations check every value and say in Chinese what to fix, so these forms carry no
 validators of their own: they render the fields, keep what the user typed, turn a post into
