@@ -15,9 +15,11 @@ BROWSER_PACKAGES := chromium
 .PHONY: run test install system-packages browser-packages lint translations apt-packages
 
 run: export APP_ENV := development
+run: export PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 run: install system-packages
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
+	$(BIN)/flask keys init
 	$(BIN)/flask serve --host 127.0.0.1 --port $(PORT)
 
 test: install system-packages browser-packages

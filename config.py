@@ -25,18 +25,28 @@ def database_url(url: str) -> str:
     return url
 
 
-def instance_secret_key(instance_dir: Path = INSTANCE_DIR) -> str:
-    """Return SECRET_KEY from the environment, or one generated once into instance/."""
-    key = os.environ.get("SECRET_KEY")
-    if key:
-        return key
-    path = instance_dir / "secret_key"
+def instance_secret(name: str, instance_dir: Path = INSTANCE_DIR) -> str:
+    """The environment variable `name`, or a random value generated once into instance/."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    path = instance_dir / name.lower()
     if not path.exists():
         instance_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def instance_secret_key(instance_dir: Path = INSTANCE_DIR) -> str:
+    """SECRET_KEY from the environment, or one generated once into instance/secret_key."""
+    return instance_secret("SECRET_KEY", instance_dir)
+
+
+def instance_passphrase(instance_dir: Path = INSTANCE_DIR) -> str:
+    """KEYS_PASSPHRASE from the environment, or one generated once into instance/."""
+    return instance_secret("KEYS_PASSPHRASE", instance_dir)
 
 
 class Config:
@@ -82,6 +92,17 @@ class Config:
         )
         if f"LIMIT_{key.upper()}" in os.environ
     }
+    # Documents (DESIGN §4): the signing keys' folder (flask keys init) and their passphrase
+    # (KEYS_PASSPHRASE, else generated once into instance/), and the address printed in each
+    # document's QR code, which must be the one the public reaches /verify/<id> at.
+    KEYS_DIR = os.environ.get("KEYS_DIR", str(INSTANCE_DIR / "keys"))
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")  # see mediation.papers
+    VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour")
+    # How many proxies in front of the app set X-Forwarded-For/-Proto (0: none): the
+    # throttles count the client's address, not the proxy's.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+    # 保管期限 printed on the 卷宗 cover (the law sets none; each committee fixes its own).
+    RETENTION = os.environ.get("RETENTION", "长期")
     # flask-smorest: the OpenAPI document lives at /api/v1/openapi.json.
     API_TITLE = "调解通 API"
     API_VERSION = "v1"
@@ -109,6 +130,7 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     RATELIMIT_STORAGE_URI = "memory://"
+    KEYS_PASSPHRASE = "test-only-passphrase"
     # A cheap hash keeps the suite fast; production uses scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, INSTANCE_DIR, instance_secret_key
 from mediation.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
@@ -25,10 +26,13 @@ def create_app(config_class=None, test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config.get("PROXY_FIX_X_FOR"):
+        hops = app.config["PROXY_FIX_X_FOR"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 
-    from mediation import i18n, inputs, security, templating
+    from mediation import i18n, inputs, papers, security, templating
     from mediation.access import policy
 
     inputs.init_app(app)
@@ -43,6 +47,7 @@ def create_app(config_class=None, test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     templating.init_app(app)
     policy.init_app(app)
+    papers.init_app(app)
 
     from mediation import cli
     from mediation.admin import bp as admin_bp
@@ -51,11 +56,13 @@ def create_app(config_class=None, test_config: dict | None = None) -> Flask:
     from mediation.cases import bp as cases_bp
     from mediation.errors import handlers as error_handlers
     from mediation.main import bp as main_bp
+    from mediation.papers.views import bp as papers_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(cases_bp, url_prefix="/cases")
+    app.register_blueprint(papers_bp)
     init_api(app)
     error_handlers.init_app(app)
     cli.init_app(app)

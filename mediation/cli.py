@@ -1,4 +1,4 @@
-"""Click commands: `flask seed-demo`, `flask serve`, `flask sla sweep`, `flask audit verify`."""
+"""Click commands: seed-demo, serve, `sla sweep`, `audit verify` and `keys init`."""
 
 import sys
 
@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from mediation.extensions import db
+from mediation.papers.commands import keys
 
 sla = AppGroup("sla", help="Deadlines: escalate and flag overdue cases.")
 audit = AppGroup("audit", help="The hash-chained audit log.")
@@ -15,7 +16,14 @@ audit = AppGroup("audit", help="The hash-chained audit log.")
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Only seed a database that has no users yet.")
 @click.option("--cases/--no-cases", default=True, help="Also create demo cases (the default).")
-def seed_demo_command(if_empty: bool, cases: bool):
+@click.option(
+    "--count",
+    default=300,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="How many demo cases (each settled one is rendered and sealed: ~0.3 s).",
+)
+def seed_demo_command(if_empty: bool, cases: bool, count: int):
     """Load the demo city, users and cases; running it again changes nothing."""
     from mediation.demo import has_users, seed_demo
 
@@ -23,7 +31,7 @@ def seed_demo_command(if_empty: bool, cases: bool):
         click.echo("数据库已有用户，跳过演示数据。")
         return
     click.echo("正在载入演示城市和用户…")
-    created = seed_demo(with_cases=cases, progress=report_progress)
+    created = seed_demo(with_cases=cases, count=count, progress=report_progress)
     db.session.commit()
     click.echo(f"演示数据已就绪（新建 {created} 条记录）。")
 
@@ -87,3 +95,4 @@ def init_app(app) -> None:
     app.cli.add_command(serve_command)
     app.cli.add_command(sla)
     app.cli.add_command(audit)
+    app.cli.add_command(keys)

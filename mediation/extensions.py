@@ -24,8 +24,9 @@ db = SQLAlchemy(metadata=sa.MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-# No route carries a decorator limit: mediation.auth.throttle keeps the sign-in budgets in
-# this limiter's storage (memory, or Redis shared by every host) with its strategy.
+# mediation.auth.throttle keeps the sign-in budgets in this limiter's storage (memory, or
+# Redis shared by every host) with its strategy; the public verification routes carry the
+# one decorator limit (mediation.papers.checking.rate_limited, VERIFY_RATE_LIMIT).
 limiter = Limiter(key_func=get_remote_address)
 babel = Babel()
 bootstrap = Bootstrap5()

@@ -148,3 +148,10 @@ def mask_phone(value: str | None) -> str:
     if not area:
         return number[:3] + "****" + number[-4:]
     return f"{area}-" + "*" * (len(number) - 2) + number[-2:]
+
+
+def mask_name(name: str | None) -> str:
+    """The first character, then ＊ for each other one: 王建国 → 王＊＊ (organisations too);
+    what the public verification page shows of the parties."""
+    name = (name or "").strip()
+    return name[:1] + "＊" * (len(name) - 1)

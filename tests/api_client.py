@@ -121,10 +121,18 @@ def sign(api, user: str, case: dict, signer: str, **fields):
     return api.post(user, f"/cases/{case['id']}/agreement/signatures", json=body)
 
 
+def seal(api, user: str, case: dict):
+    """Apply the committee's seal at the case's current version."""
+    version = show(api, user, case)["version"]
+    return api.post(user, f"/cases/{case['id']}/agreement/seal", json={"version": version})
+
+
 def sign_all(api, user: str, case: dict) -> dict:
-    """Every required signature; the case as it stands afterwards."""
+    """Every required signature, then the seal (by mediator_demo, of the case's committee);
+    the case as it stands afterwards."""
     for signer in case["agreement"]["required_signers"]:
         ok(sign(api, user, case, signer["identifier"]), 201)
+    ok(seal(api, "mediator_demo", case))
     return show(api, user, case)
 
 

@@ -81,8 +81,8 @@ def agreement_body(version, **changes) -> dict:
 
 
 def signature_body(**changes) -> dict:
-    """A signature body: the seal, typed."""
-    return changed(signature("seal"), **changes)
+    """A signature body: the mediator's, typed."""
+    return changed(signature("mediator"), **changes)
 
 
 def transition(trigger: str = "accept", version=1, **fields) -> dict:
@@ -137,7 +137,7 @@ def agreement_form(**changes) -> dict:
 
 
 def signature_form(signer: str, **fields) -> dict:
-    """A typed signature (or the seal) as the signature form posts it."""
+    """A typed signature as the signature form posts it."""
     return form_fields(signature(signer, **fields), "sign")
 
 

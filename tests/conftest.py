@@ -2,10 +2,13 @@
 
 import re
 import tempfile
+from html import unescape
+from io import BytesIO
 
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from pypdf import PdfWriter
 from werkzeug.datastructures import MultiDict
 
 from config import TestConfig
@@ -14,6 +17,8 @@ from mediation.demo import DEMO_PASSWORD
 from mediation.extensions import db
 from tests.database import ON_POSTGRES, drop_everything, reset_to_demo_city
 
+STAND_IN_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+STAND_IN_KEYWORDS = re.compile(r'<meta name="keywords" content="([^"]*)"')
 CSRF_INPUT = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|'
     r'name="csrf_token" value="([^"]+)"'
@@ -55,7 +60,7 @@ class CsrfClient(FlaskClient):
 def app():
     """One app for the session; the schema is built by the migrations, as in production."""
     folder = tempfile.mkdtemp(prefix="tiaojietong-test-")
-    settings = {"SECRET_KEY": "test-only-key"}
+    settings = {"SECRET_KEY": "test-only-key", "KEYS_DIR": f"{folder}/keys"}
     if not ON_POSTGRES:
         settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{folder}/test.sqlite"
     app = create_app(TestConfig, settings)
@@ -64,6 +69,36 @@ def app():
         drop_everything()
         upgrade()
     yield app
+
+
+@pytest.fixture(autouse=True)
+def _quick_pdfs(request, app, monkeypatch):
+    """A one-page stand-in for each rendered PDF, except in tests marked `documents`.
+
+    WeasyPrint takes ~0.25 s a document, and hundreds of tests drive a case past its seal
+    only to test something else (a court's trigger, a role's refusal). They get a blank page
+    with the document's title and `verify:<id>` keyword, sealed for real. What documents
+    hold, how they look and how they verify is tested in the modules marked `documents`,
+    which render with WeasyPrint.
+    """
+    if request.node.get_closest_marker("documents") is None:
+        renderer = app.extensions["documents.renderer"]
+        monkeypatch.setattr(renderer, "pdf", stand_in_pdf)
+
+
+def stand_in_pdf(html: str) -> bytes:
+    """A blank A4 page carrying the HTML's title and keywords as the PDF's metadata."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    metadata = {}
+    for key, pattern in (("/Title", STAND_IN_TITLE), ("/Keywords", STAND_IN_KEYWORDS)):
+        match = pattern.search(html)
+        if match:
+            metadata[key] = unescape(match.group(1))
+    writer.add_metadata(metadata)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 @pytest.fixture

@@ -274,8 +274,8 @@ def visit_record(visited_at, **fields) -> dict:
     }
 
 
-def signature(signer: str = "seal", **fields) -> dict:
-    """One typed signature (or the seal)."""
+def signature(signer: str = "mediator", **fields) -> dict:
+    """One typed signature."""
     return {"signer": signer, "method": "typed", "typed_name": "王建国", **fields}
 
 
@@ -292,23 +292,51 @@ def gen_visit(case: Case, who: str | User = "mediator_demo", now=None, **fields)
 
 
 def signers(case: Case) -> list[str]:
-    """Who must still sign the drafted agreement (party:<id>, mediator, seal)."""
+    """Who must still sign the drafted agreement (party:<id>, mediator)."""
     agreement = reload(case).agreement
     signed = {s.signer for s in agreement.signatures if s.voided_at is None}
     return [code for code in agreement.required_signers() if code not in signed]
 
 
 def sign(case: Case, signer: str, who: str | User = "mediator_demo", now=None):
-    """Record one typed signature (or the seal)."""
+    """Record one typed signature."""
     return ops.sign_agreement(user(who), case.id, signature(signer), now=now or later(case))
 
 
+def signed_draft(who: str | User = "mediator_demo", **data) -> Case:
+    """A drafted agreement that every party and the mediator have signed: ready for the seal."""
+    case = gen_case(who, "agreement_drafted", **data)
+    for signer in signers(case):
+        sign(case, signer, who)
+    return reload(case)
+
+
+def sealer(case: Case, who: str | User = "mediator_demo") -> User:
+    """Who applies the seal: who, if she holds the case's committee seal, else a mediator of
+    that committee."""
+    candidate = user(who)
+    if policy.seals_for(candidate, case):
+        return candidate
+    return db.session.scalar(
+        sa.select(User)
+        .where(User.committee_id == case.committee_id, User.role == "mediator")
+        .order_by(User.id)
+    )
+
+
+def seal(case: Case, who: str | User = "mediator_demo", now=None) -> Case:
+    """Apply the committee's seal (the agreement takes effect)."""
+    case = reload(case)
+    return ops.seal_agreement(sealer(case, who), case.id, case.version, now=now or later(case))
+
+
 def sign_all(case: Case, who: str | User = "mediator_demo", now=None) -> Case:
-    """Collect every missing signature; the last makes the agreement effective."""
+    """Collect every missing signature, then the seal: the agreement takes effect."""
     moment = now
     for signer in signers(case):
         sign(case, signer, who, moment)
         moment = moment + STEP if moment else None
+    seal(case, who, moment)
     return reload(case)
 
 

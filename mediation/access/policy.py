@@ -40,9 +40,28 @@ def can_record_visit(user, case=None) -> bool:
 
 
 def can_sign(user, case=None) -> bool:
-    """Record a signature (a party's, the mediator's or the seal) on the drafted agreement."""
+    """Record a signature (a party's or the mediator's) on the drafted agreement."""
     drafted = case is None or (case.status == "agreement_drafted" and case.agreement is not None)
     return user.role in MEDIATOR_ROLES and drafted
+
+
+def seals_for(user, case) -> bool:
+    """Is the user one who holds this case's committee seal? Its committee's mediators, and
+    for a street committee's case the street officers too (DESIGN §4)."""
+    if user.role == "mediator":
+        return user.committee_id == case.committee_id
+    return user.role == "street_officer" and case.committee.region.level == "street"
+
+
+def can_seal(user, case=None) -> bool:
+    """Apply the committee's seal, which makes the agreement effective: once every party and
+    the mediator have signed, by one who holds the seal (seals_for)."""
+    if user.role not in MEDIATOR_ROLES:
+        return False
+    if case is None:
+        return True
+    drafted = case.status == "agreement_drafted" and case.agreement is not None
+    return drafted and seals_for(user, case) and not case.agreement.signers_missing()
 
 
 def can_assign(user, case=None) -> bool:
@@ -83,6 +102,8 @@ TEMPLATE_QUESTIONS = (
     can_record_session,
     can_record_visit,
     can_sign,
+    can_seal,
+    seals_for,
     can_assign,
     can_reveal,
     can_fire,

@@ -15,7 +15,7 @@ bp.ARGUMENTS_PARSER = RequestParser()
 # A request that does not fit its schema answers 400 (422 means a guard refused); say so.
 bp.ARGUMENTS_PARSER.DEFAULT_VALIDATION_STATUS = 400
 
-PUBLIC_ENDPOINTS = {"api.create_token"}
+PUBLIC_ENDPOINTS = {"api.create_token", "api.verify_copy"}
 
 
 @bp.before_request
@@ -38,7 +38,7 @@ def require_bearer_token():
 
 def init_api(app) -> None:
     """Register the API blueprint; it takes bearer tokens, so CSRF does not apply."""
-    from mediation.api import cases, codes, regions, tokens  # noqa: F401
+    from mediation.api import cases, codes, documents, regions, tokens  # noqa: F401
 
     api.init_app(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
     csrf.exempt(bp)

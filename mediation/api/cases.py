@@ -137,7 +137,10 @@ def draft_agreement(data, case_id):
 @bp.route(f"{CASE}/agreement/signatures", methods=["POST"])
 @bp.arguments(schemas.SignatureIn, examples=schemas.SIGNATURE_EXAMPLES)
 @bp.response(201, schemas.SignedOut)
-@bp.doc(summary="协议签名", description="最后一个签名（或印章）使协议生效（make_effective）。")
+@bp.doc(
+    summary="协议签名",
+    description="当事人或调解员签名；全部签名后由调委会加盖印章（agreement/seal）使协议生效。",
+)
 @errors(403, 422)
 def sign(data, case_id):
     """Record one signature; the answer says where the case now stands."""

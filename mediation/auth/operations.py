@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from mediation.auth import throttle
 from mediation.errors import InvalidInput, NotAuthenticated
 from mediation.extensions import db
 from mediation.models import ApiToken, User
@@ -20,6 +21,23 @@ def authenticate(username: str, password: str) -> User:
     if user is None or not user.active or not user.check_password(password or ""):
         raise NotAuthenticated(WRONG_CREDENTIALS)
     return user
+
+
+def confirm_password(user: User, password: str) -> None:
+    """The signed-in user proves again that she is herself, before an act like sealing.
+
+    Wrong passwords spend the sign-in budget of mediation.auth.throttle, as at the login.
+
+    :raise InvalidInput (400): the password is wrong, or too many were wrong just now.
+    """
+    wait = throttle.retry_after(user.username)
+    if wait is not None:
+        raise InvalidInput(
+            f"密码错误次数过多，请 {wait} 秒后再试。", {"password": f"请 {wait} 秒后再试"}
+        )
+    if not user.check_password(password or ""):
+        throttle.record_failure(user.username)
+        raise InvalidInput("密码不正确：请输入您本人的登录密码。", {"password": "密码不正确"})
 
 
 def end_sessions(user: User, *, revoke_tokens: bool) -> None:

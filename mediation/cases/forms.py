@@ -22,6 +22,7 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
+    PasswordField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -121,7 +122,6 @@ def signer_labels(agreement: Agreement) -> dict[str, str]:
     """Who must sign the agreement, labelled for the page: signer code → label."""
     labels = {f"party:{p.id}": party_label(p) for p in agreement.case.parties}
     labels["mediator"] = _("调解员")
-    labels["seal"] = _("调委会印章")
     return labels
 
 
@@ -378,6 +378,12 @@ class SignatureForm(PageForm):
             "typed_name": self.typed_name.data,
             "image": self.image.data or None,
         }
+
+
+class SealForm(PageForm):
+    """The committee's seal: the user enters her password again (a fresh sign-in)."""
+
+    password = PasswordField(_l("您的登录密码"), render_kw={"autocomplete": "current-password"})
 
 
 class AssignForm(PageForm):

@@ -131,6 +131,7 @@ def case_page(
     open_trigger: str | None = None,
     submitted=None,
     sign_form=None,
+    seal_form=None,
     assign_form=None,
     revealed: dict | None = None,
 ):
@@ -147,6 +148,10 @@ def case_page(
         sign_form.prepare(case)
     else:
         sign_form = None
+    if policy.can_seal(current_user, case):
+        seal_form = seal_form or forms.SealForm(prefix="seal")
+    else:
+        seal_form = None
     if policy.can_assign(current_user, case):
         assign_form = assign_form or forms.AssignForm(prefix="assign")
         assign_form.prepare(case)
@@ -162,6 +167,7 @@ def case_page(
         open_trigger=open_trigger,
         problem=problem,
         sign_form=sign_form,
+        seal_form=seal_form,
         assign_form=assign_form,
         signers=forms.signer_labels(case.agreement) if case.agreement else {},
         signatures={s.signer: s for s in signatures if s.voided_at is None},
@@ -275,10 +281,24 @@ def sign(case_id: int):
         signature = ops.sign_agreement(current_user, case_id, form.payload())
     except (InvalidInput, Refused, Conflict) as problem:
         return refused_page(case_id, problem, form, sign_form=form)
-    if signature.agreement.case.status == "agreement_effective":
-        flash(_("签名已登记。各方均已签署，调解协议已生效。"), "success")
-    else:
+    if signature.agreement.signers_missing():
         flash(_("签名已登记。"), "success")
+    else:
+        flash(_("签名已登记。各方当事人和调解员均已签署，可以加盖调委会印章。"), "success")
+    return redirect(url_for(".detail", case_id=case_id, _anchor="agreement"))
+
+
+@bp.route("/<int:case_id>/agreement/seal", methods=["POST"])
+@login_required
+def seal(case_id: int):
+    """Apply the committee's seal, once the user has entered her password again."""
+    form = forms.SealForm(request.form, prefix="seal")
+    try:
+        version = version_of(request.form.get("version"))
+        ops.seal_agreement(current_user, case_id, version, password=form.password.data or "")
+    except (InvalidInput, Refused, Conflict) as problem:
+        return refused_page(case_id, problem, form, seal_form=form)
+    flash(_("已加盖调委会印章，调解协议已生效。盖章原件可以打开、打印或下载。"), "success")
     return redirect(url_for(".detail", case_id=case_id, _anchor="agreement"))
 
 

@@ -126,7 +126,7 @@ def has_users() -> bool:
     return db.session.scalar(sa.select(sa.func.count(User.id))) > 0
 
 
-def seed_demo(with_cases: bool = False, progress=None) -> int:
+def seed_demo(with_cases: bool = False, count: int = 300, progress=None) -> int:
     """Create whatever part of the demo data is missing; returns how many rows it added.
 
     progress(done, count) is told of each demo case created.
@@ -139,5 +139,5 @@ def seed_demo(with_cases: bool = False, progress=None) -> int:
     if with_cases:
         from mediation.demo.cases import seed_cases
 
-        seeder.created += seed_cases(progress=progress)
+        seeder.created += seed_cases(count=count, progress=progress)
     return seeder.created

@@ -1,8 +1,8 @@
 """Demo cases: a few hundred disputes over the last 12 months, in every state.
 
 Each case is driven through the real operations (create_case, apply_transition,
-record_session, sign_agreement, record_visit) at past moments, so its audit chain, numbers
-and deadlines are exactly what the system would have produced.
+record_session, sign_agreement, seal_agreement, record_visit) at past moments, so its audit
+chain, numbers and deadlines are exactly what the system would have produced.
 """
 
 import random
@@ -149,7 +149,7 @@ class Story:
             self.session()
 
     def settle(self) -> None:
-        """Draft the agreement and collect every signature, which makes it effective."""
+        """Draft the agreement, collect every signature, and seal it: it takes effect."""
         user = self.staff.handler(self.case, self.grid)
         deadline = (self.clock + timedelta(days=self.rng.randint(10, 40))).date()
         self.fire(
@@ -169,6 +169,10 @@ class Story:
                 {"signer": signer, "method": "typed", "typed_name": "签名"},
                 now=self.later(0, 0.3),
             )
+        # The community committee's mediator holds its seal (also after an escalation).
+        sealer = self.staff.mediator(self.grid)
+        version = db.session.get(Case, self.case.id).version
+        ops.seal_agreement(sealer, self.case.id, version, now=self.later(0, 0.1))
         self.case = db.session.get(Case, self.case.id)
 
     def visit(self) -> None:

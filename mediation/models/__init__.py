@@ -10,6 +10,7 @@ from mediation.models.cases import (
     Party,
     Signature,
 )
+from mediation.models.documents import IssuedDocument, StoredFile, new_public_id
 from mediation.models.regions import Committee, Court, Region, court_regions
 from mediation.models.users import ApiToken, User
 
@@ -22,10 +23,13 @@ __all__ = [
     "Committee",
     "Court",
     "FollowUpVisit",
+    "IssuedDocument",
     "MediationSession",
     "Party",
     "Region",
     "Signature",
+    "StoredFile",
     "User",
     "court_regions",
+    "new_public_id",
 ]

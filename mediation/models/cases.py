@@ -7,6 +7,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from mediation.extensions import db
+from mediation.models.documents import IssuedDocument
 from mediation.models.regions import Committee, Court, Region
 from mediation.models.types import UTCDateTime, utcnow
 from mediation.models.users import User
@@ -239,23 +240,34 @@ class Agreement(db.Model):
     amount: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(14, 2))
     matter: so.Mapped[str | None] = so.mapped_column(sa.String(32))
     drafted_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # The id in the QR code and /verify/<public id>: given with the first draft, kept after.
+    public_id: so.Mapped[str | None] = so.mapped_column(sa.String(32), unique=True)
+    # The sealed original (IssuedDocument of kind "agreement"), once the seal is applied.
+    sealed_document_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("issued_documents.id")
+    )
 
     case: so.Mapped[Case] = so.relationship(back_populates="agreement")
+    sealed_document: so.Mapped["IssuedDocument | None"] = so.relationship()
     signatures: so.Mapped[list["Signature"]] = so.relationship(
         back_populates="agreement", order_by="Signature.id"
     )
 
     def required_signers(self) -> dict[str, str]:
-        """Who must sign before the agreement takes effect: signer code → label."""
+        """Who must sign before the seal is applied: signer code → label."""
         signers = {f"party:{p.id}": f"{p.role_label}{p.name}" for p in self.case.parties}
         signers["mediator"] = "调解员"
-        signers["seal"] = "调委会印章"
         return signers
 
     def signers_missing(self) -> tuple[str, ...]:
         """Labels of the required signers without a valid signature."""
         signed = {s.signer for s in self.signatures if s.voided_at is None}
         return tuple(label for code, label in self.required_signers().items() if code not in signed)
+
+    def missing_for_effect(self) -> tuple[str, ...]:
+        """What the agreement still lacks to take effect: signers, then the committee seal."""
+        seal = () if self.sealed_document is not None else ("调委会印章",)
+        return self.signers_missing() + seal
 
     def missing(self) -> tuple[str, ...]:
         """Names of the required fields still empty (the amount is optional)."""
@@ -270,7 +282,7 @@ class Agreement(db.Model):
 
 
 class Signature(db.Model):
-    """A party's or the mediator's signature, or the committee seal, on an agreement draft."""
+    """A party's or the mediator's signature on an agreement draft (the seal is sealing's)."""
 
     __tablename__ = "signatures"
 

@@ -25,10 +25,10 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": 
 
 # Query parameters that make a different page; all others (page, category, q, …) do not.
 PAGE_MAKING_PARAMS = ("overdue",)
-# Links never followed: leaving, the API, static files.
-NOT_FOLLOWED = re.compile(r"^/(logout|api/|static/|locale/|display/)")
-# Pages a user reaches by typing or by an old bookmark rather than by a link.
-TYPED = ["/no-such-page"]
+# Links never followed: leaving, the API, static files, PDFs (Chromium's viewer, not ours).
+NOT_FOLLOWED = re.compile(r"^/(logout|api/|static/|locale/|display/)|\.pdf$")
+# Pages a user reaches by typing, a QR code or an old bookmark rather than by a link.
+TYPED = ["/no-such-page", "/verify"]
 
 _axe = Axe()
 
@@ -107,7 +107,7 @@ def links_of(page, origin: str) -> list[str]:
     found = []
     for href in hrefs:
         parts = urlsplit(href)
-        if f"{parts.scheme}://{parts.netloc}" != origin or NOT_FOLLOWED.match(parts.path):
+        if f"{parts.scheme}://{parts.netloc}" != origin or NOT_FOLLOWED.search(parts.path):
             continue
         found.append(parts._replace(fragment="").geturl())
     return found

@@ -13,12 +13,13 @@ from urllib.parse import parse_qs
 import pytest
 from playwright.sync_api import expect
 
+from mediation.demo import DEMO_PASSWORD
 from mediation.demo.people import fake_id_number
 from mediation.extensions import db
 from mediation.models.types import utcnow
 from mediation.privacy import mask_id_number
 from tests.browser.steps import sign_in
-from tests.factories import gen_case
+from tests.factories import gen_case, reload
 from workflows.deadlines import CHINA_TZ
 
 pytestmark = pytest.mark.browser
@@ -224,7 +225,7 @@ def test_mediator_accepts_records_a_session_and_drafts_the_agreement(page, live_
     expect(agreement).to_contain_text(deadline)
     drafted = page.get_by_test_id("timeline").locator('[data-action="draft_agreement"]')
     expect(drafted).to_contain_text("网格调处 → 协议待签")
-    expect(agreement.locator("[data-signer] .badge")).to_have_text(["待签署"] * 4)
+    expect(agreement.locator("[data-signer] .badge")).to_have_text(["待签署"] * 3)
     traffic.assert_clean()
 
 
@@ -241,9 +242,12 @@ def draw_signature(page, canvas) -> None:
     page.mouse.up()
 
 
-def test_parties_sign_first_drawn_then_typed_and_the_agreement_takes_effect(
-    page, live_server, traffic
+def test_parties_sign_then_the_seal_makes_the_agreement_effective_on_a_tablet(
+    tablet_page, live_server, traffic
 ):
+    """On a 768 px tablet: a drawn signature, typed ones, the seal with the password, and the
+    sealed PDF opens."""
+    page = tablet_page
     case = gen_case("grid_demo", "agreement_drafted", now=utcnow() - timedelta(hours=1))
     applicant, respondent = (f"party:{p.id}" for p in case.parties)
     db.session.commit()
@@ -279,12 +283,8 @@ def test_parties_sign_first_drawn_then_typed_and_the_agreement_takes_effect(
     expect(drawn.get_by_role("img", name="手写签名")).to_have_attribute("src", image)
     expect(page.get_by_test_id("status")).to_have_text("协议待签")
 
-    # The others sign with typed names; the last signature makes the agreement effective.
-    typed = [
-        (respondent, "被申请人李秀英", "李秀英"),
-        ("mediator", "调解员", "李调解"),
-        ("seal", "调委会印章", "工农兵社区人民调解委员会"),
-    ]
+    # The others sign with typed names; the draft then waits for the seal.
+    typed = [(respondent, "被申请人李秀英", "李秀英"), ("mediator", "调解员", "李调解")]
     for signer, label, name in typed:
         expect(page.get_by_test_id("status")).to_have_text("协议待签")
         form.get_by_label("签名人").select_option(label=label)
@@ -294,11 +294,34 @@ def test_parties_sign_first_drawn_then_typed_and_the_agreement_takes_effect(
         row = signatures.locator(f'[data-signer="{signer}"]')
         expect(row.locator("[data-signed]")).to_have_text("已签署")
         expect(row).to_contain_text(name)
-
-    expect(page.get_by_test_id("status")).to_have_text("协议生效")
-    expect(page.get_by_role("alert")).to_contain_text("各方均已签署，调解协议已生效。")
-    expect(signatures.locator("[data-signed]")).to_have_count(4)
+    expect(signatures.locator("[data-signed]")).to_have_count(3)
     expect(form).to_have_count(0)
+    expect(page.get_by_test_id("status")).to_have_text("协议待签")
+
+    # The seal: a wrong password is refused and nothing changes; the right one seals.
+    seal = page.locator("form[data-seal-form]")
+    seal.get_by_label("您的登录密码").fill("not-my-password")
+    seal.get_by_role("button", name="加盖印章").click()
+    expect(page.locator("form[data-seal-form]")).to_contain_text("密码不正确")
+    expect(page.get_by_test_id("status")).to_have_text("协议待签")
+    seal = page.locator("form[data-seal-form]")
+    seal.get_by_label("您的登录密码").fill(DEMO_PASSWORD)
+    seal.get_by_role("button", name="加盖印章").click()
+    page.wait_for_url(case_url(live_server))
+    expect(page.get_by_test_id("status")).to_have_text("协议生效")
+    expect(page.get_by_role("alert")).to_contain_text("已加盖调委会印章，调解协议已生效。")
+    expect(page.get_by_test_id("seal")).to_contain_text("已加盖印章")
     effective = page.get_by_test_id("timeline").locator('[data-action="make_effective"]')
     expect(effective).to_contain_text("协议待签 → 协议生效")
-    traffic.assert_clean()
+
+    # The sealed original opens from the page: the stored bytes, inline.
+    link = page.get_by_test_id("documents").get_by_role("link", name="调解协议书", exact=True)
+    response = page.request.get(link.get_attribute("href"))
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"].startswith("inline")
+    stored = reload(case).agreement.sealed_document.file.data
+    assert response.body() == stored
+    # The wrong password answered 400, which Chromium logs as a failed resource.
+    assert [e for e in traffic.console_errors if "status of 400" not in e] == []
+    assert traffic.failed_requests == []
+    assert traffic.foreign_requests == []

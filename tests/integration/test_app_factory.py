@@ -1,5 +1,6 @@
 """The application factory and its settings: secrets, database URLs, headers, cookies, assets."""
 
+import logging
 import re
 import stat
 from pathlib import Path
@@ -151,3 +152,14 @@ def test_login_page_loads_nothing_from_a_cdn(client):
 def test_home_page_loads_nothing_from_a_cdn(login):
     """The signed-in workbench is served from local assets too."""
     assert_assets_are_local(login("admin_demo"), "/")
+
+
+def test_a_missing_harfbuzz_subset_library_is_logged_at_start_up(monkeypatch, caplog):
+    """Without libharfbuzz-subset0 a Chinese PDF takes seconds: the app says so when it starts."""
+    monkeypatch.setattr("mediation.papers.harfbuzz_subset_available", lambda: False)
+    # Alembic's fileConfig (run by the migrations) disables the loggers that existed before.
+    monkeypatch.setattr(logging.getLogger("mediation.papers"), "disabled", False)
+    with caplog.at_level(logging.WARNING, logger="mediation.papers"):
+        create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    assert "libharfbuzz-subset0 is missing" in caplog.text
+    assert "apt-get install -y libharfbuzz-subset0" in caplog.text

@@ -206,7 +206,7 @@ ENDPOINTS = {
         "agreement_drafted",
         "POST",
         "/cases/{case}/agreement/signatures",
-        lambda case: signature("seal", image=PNG),
+        lambda case: signature("mediator", image=PNG),
     ),
     "confirmation": Endpoint(
         "mediator_demo",
@@ -474,7 +474,7 @@ PAGES = {
         "mediator_demo",
         "agreement_drafted",
         "/cases/{case}/signatures",
-        lambda case: signature_form("seal", image=PNG),
+        lambda case: signature_form("mediator", image=PNG),
     ),
     "assign": Page(
         "street_demo",

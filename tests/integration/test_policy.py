@@ -71,7 +71,7 @@ def record_acts(who, case) -> dict:
     moment = later(case)
     party = case.parties[0]
     missing = signers(case) if case.agreement else []
-    signer = missing[0] if missing else "seal"
+    signer = missing[0] if missing else "mediator"
     return {
         "session": (
             policy.can_record_session,

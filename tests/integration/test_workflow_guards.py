@@ -7,11 +7,12 @@ message naming the field, never another exception.
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from mediation.cases import operations as ops
 from mediation.errors import InvalidInput, OperationError, Refused
 from mediation.extensions import db
-from mediation.models import Case
+from mediation.models import Case, IssuedDocument
 from tests.factories import (
     COURT,
     OTHER_COURT,
@@ -172,9 +173,9 @@ def test_reopen_needs_a_reason():
 def test_the_system_cannot_make_an_agreement_effective_before_everyone_signed():
     """make_effective fired directly with signatures missing names who has not signed."""
     case = gen_case(status="agreement_drafted")
-    sign(case, "seal")
+    sign(case, "mediator")
     (reason,) = refused(case, None, "make_effective", {})
-    assert reason == "尚缺签名或印章：申请人王建国、被申请人李秀英、调解员。"
+    assert reason == "尚缺签名或印章：申请人王建国、被申请人李秀英、调委会印章。"
 
 
 # ---------------------------------------------------------------------------- the court
@@ -481,9 +482,11 @@ def test_signatures_are_checked():
     case = gen_case(status="agreement_drafted")
     with pytest.raises(InvalidInput, match="签名人应为"):
         sign(case, "party:999999")
-    sign(case, "seal")
-    with pytest.raises(Refused, match="调委会印章已签署，无需重复签名。"):
+    with pytest.raises(InvalidInput, match="签名人应为"):
         sign(case, "seal")
+    sign(case, "mediator")
+    with pytest.raises(Refused, match="调解员已签署，无需重复签名。"):
+        sign(case, "mediator")
     with pytest.raises(InvalidInput, match="手写签名须附签名图片。"):
         ops.sign_agreement(
             user("mediator_demo"), case.id, {"signer": "mediator", "method": "drawn"}
@@ -494,14 +497,14 @@ def test_signatures_are_checked():
             case.id,
             {"signer": "mediator", "method": "drawn", "image": "data:image/svg+xml,<svg/>"},
         )
-    assert signers(case) == [f"party:{p.id}" for p in reload(case).parties] + ["mediator"]
+    assert signers(case) == [f"party:{p.id}" for p in reload(case).parties]
 
 
 def test_no_signature_outside_a_drafted_agreement():
     """Signing an effective agreement again is refused."""
     case = gen_case(status="agreement_effective")
     with pytest.raises(Refused, match="没有待签署的协议"):
-        sign(case, "seal")
+        sign(case, "mediator")
 
 
 def test_remediated_case_needs_fresh_signatures_on_its_new_agreement():
@@ -522,9 +525,15 @@ def test_remediated_case_needs_fresh_signatures_on_its_new_agreement():
         reload(case).version,
         agreement(terms=["被申请人赔偿申请人维修费3000元。"]),
     )
-    assert len(signers(case)) == len(reload(case).parties) + 2
+    assert len(signers(case)) == len(reload(case).parties) + 1
+    old = reload(case).agreement
+    assert old.sealed_document is None
     sign_all(case)
-    assert reload(case).status == "agreement_effective"
+    case = reload(case)
+    assert case.status == "agreement_effective"
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).where(IssuedDocument.case_id == case.id)) == 2
+    )
 
 
 # ---------------------------------------------------------------------------- assign_mediator

@@ -125,9 +125,9 @@ def test_only_mediators_record_signatures(who):
     case = gen_case(status="agreement_drafted")
     with pytest.raises(Forbidden, match="您的角色不能登记协议签名。"):
         ops.sign_agreement(
-            user(who), case.id, {"signer": "seal", "method": "typed", "typed_name": "印章"}
+            user(who), case.id, {"signer": "mediator", "method": "typed", "typed_name": "李调解"}
         )
-    assert "seal" in signers(case)
+    assert "mediator" in signers(case)
 
 
 @pytest.mark.parametrize("who", ["grid_demo", "admin_demo"])

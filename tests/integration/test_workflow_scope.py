@@ -50,7 +50,7 @@ def operations(case_id: int, party_id: int, status: str) -> dict:
         "record_session": lambda u: ops.record_session(u, case_id, SESSION),
         "record_visit": lambda u: ops.record_visit(u, case_id, VISIT),
         "reveal_party_field": lambda u: ops.reveal_party_field(u, case_id, party_id, "phone"),
-        "sign_agreement": lambda u: ops.sign_agreement(u, case_id, signature("seal")),
+        "sign_agreement": lambda u: ops.sign_agreement(u, case_id, signature("mediator")),
         "assign_mediator": lambda u: ops.assign_mediator(u, case_id, "mediator_other"),
     }
 

@@ -189,7 +189,7 @@ class CaseLife(RuleBasedStateMachine):
             self.logged += 1
 
     def sign(self, who: str, signer: str) -> None:
-        """One signature; the last one makes the agreement effective (a transition)."""
+        """One signature (the seal, a transition, follows them all)."""
         status = self.row().status
         self.tick()
         try:
@@ -203,9 +203,26 @@ class CaseLife(RuleBasedStateMachine):
         else:
             assert status == "agreement_drafted"
             self.logged += 1
-            if self.row().status == "agreement_effective":
-                self.version += 1
-                self.logged += 1
+
+    def seal(self, who: str) -> None:
+        """The committee's seal: the agreement takes effect once everyone has signed."""
+        status, version = self.row().status, self.row().version
+        missing = self.missing_signers()
+        holds_seal = policy.seals_for(user(who), db.session.get(Case, self.case_id))
+        self.tick()
+        try:
+            ops.seal_agreement(user(who), self.case_id, version, now=self.clock)
+        except Forbidden:
+            assert not (policy.can_seal(user(who)) and holds_seal)
+        except NotFound:
+            assert not self.visible_to(who)
+        except Refused:
+            assert status != "agreement_drafted" or missing
+        else:
+            assert status == "agreement_drafted" and not missing
+            assert self.row().status == "agreement_effective"
+            self.version += 1
+            self.logged += 1
 
     def missing_signers(self) -> list[str]:
         """Signer codes of the drafted agreement that have not signed (none without a draft)."""
@@ -228,6 +245,7 @@ class CaseLife(RuleBasedStateMachine):
         if trigger == "sign_all":
             for signer in self.missing_signers():
                 self.sign("mediator_demo", signer)
+            self.seal("mediator_demo")
             return
         if trigger == "draft_agreement":
             self.record("session", "mediator_demo")
@@ -256,18 +274,20 @@ class CaseLife(RuleBasedStateMachine):
         self.transition(trigger, who, body, version)
 
     @rule(
-        kind=st.sampled_from(["session", "visit", "sign", "reveal"]),
+        kind=st.sampled_from(["session", "visit", "sign", "seal", "reveal"]),
         who=st.sampled_from(USERNAMES),
         pick=st.integers(0, 5),
         performed=st.booleans(),
     )
     def meddle_with_the_records(self, kind, who, pick, performed):
-        """A session, visit, signature or unmasking by anyone, wherever the case is."""
+        """A session, visit, signature, seal or unmasking by anyone, wherever the case is."""
         if kind in ("session", "visit"):
             self.record(kind, who, performed)
         elif kind == "sign":
-            candidates = [*self.missing_signers(), "mediator", "seal", "party:0"]
+            candidates = [*self.missing_signers(), "mediator", "party:0"]
             self.sign(who, candidates[pick % len(candidates)])
+        elif kind == "seal":
+            self.seal(who)
         else:
             self.tick()
             party = db.session.get(Case, self.case_id).parties[0].id

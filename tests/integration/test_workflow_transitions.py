@@ -26,6 +26,7 @@ from tests.factories import (
     later,
     payload_for,
     reload,
+    seal,
     sign,
     signers,
     user,
@@ -204,30 +205,32 @@ def test_reopen_voids_the_signatures_and_returns_to_where_the_draft_came_from(vi
     assert [s.voided_at for s in case.agreement.signatures] == [now, now]
 
 
-def test_last_signature_makes_the_agreement_effective_as_the_system():
-    """make_effective happens on the last signature: one version, a sign and a system event."""
+def test_the_seal_makes_the_agreement_effective_after_the_last_signature():
+    """The last signature leaves the draft waiting; the seal is one make_effective event by
+    the mediator who sealed, carrying the sealed file's hash, and dates the agreement."""
     case = gen_case(status="agreement_drafted")
-    *first, last = signers(case)
-    for signer in first:
+    for signer in signers(case):
         sign(case, signer)
     case = reload(case)
     assert case.status == "agreement_drafted"
     version, logged = case.version, len(events(case))
     # 00:30 in China is still the previous day in UTC: the effective date is China's.
     now = beijing(2026, 5, 12, 0, 30)
-    sign(case, last, now=now)
+    seal(case, "mediator_demo", now=now)
     case = reload(case)
     assert case.status == "agreement_effective"
     assert case.version == version + 1
     assert case.effective_on == date(2026, 5, 12)
-    sign_event, effective = events(case)[logged:]
-    assert (sign_event.action, sign_event.payload) == ("sign", {"signer": last})
+    (effective,) = events(case)[logged:]
     assert (effective.action, effective.from_state, effective.to_state) == (
         "make_effective",
         "agreement_drafted",
         "agreement_effective",
     )
-    assert (effective.actor_role, effective.actor_id) == ("system", None)
+    document = case.agreement.sealed_document
+    assert (effective.actor_role, effective.actor_id) == ("mediator", user("mediator_demo").id)
+    assert effective.payload == {"sha256": document.sha256, "public_id": document.public_id}
+    assert document.effective_on == date(2026, 5, 12)
     performance = case.agreement.performance_deadline
     assert case.deadline_at == end_of_day(performance + timedelta(days=15))
 
@@ -354,7 +357,6 @@ def test_a_case_lives_from_intake_to_closing_with_one_event_per_step():
         "escalate",
         "session",
         "draft_agreement",
-        "sign",
         "sign",
         "sign",
         "sign",

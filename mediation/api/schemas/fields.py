@@ -61,7 +61,7 @@ PHONE = (
 )
 # Yuan with at most two decimals, below one trillion (the column is NUMERIC(14, 2)).
 AMOUNT = "^[0-9]{1,12}(?:\\.[0-9]{1,2})?$"
-SIGNER = "^(?:party:[1-9][0-9]{0,9}|mediator|seal)$"
+SIGNER = "^(?:party:[1-9][0-9]{0,9}|mediator)$"
 PNG_DATA_URL = "^data:image/png;base64,[A-Za-z0-9+/=]*$"
 
 # ---------------------------------------------------------------------------- messages

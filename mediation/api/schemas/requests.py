@@ -254,12 +254,8 @@ class SignatureIn(RequestSchema):
 
     signer = Text(
         required=True,
-        validate=ma.validate.Regexp(
-            SIGNER, error="签名人应为 party:<当事人 id>、mediator 或 seal。"
-        ),
-        metadata={
-            "description": "party:<当事人 id> | mediator | seal：协议的 required_signers 之一"
-        },
+        validate=ma.validate.Regexp(SIGNER, error="签名人应为 party:<当事人 id> 或 mediator。"),
+        metadata={"description": "party:<当事人 id> | mediator：协议的 required_signers 之一"},
     )
     method = code(identifiers(cases.SIGNATURE_METHODS), "签名方式", required=True, example="typed")
     image = optional(

@@ -208,6 +208,16 @@ class SignedOut(SignatureOut):
 
 
 @always_present
+class SealedOut(ma.Schema):
+    """The sealed original of the agreement: its hash, when and by whom it was sealed."""
+
+    sha256 = ma.fields.String()
+    issued_at = ma.fields.DateTime()
+    issued_by = ma.fields.String(attribute="issued_by.username", allow_none=True)
+    effective_on = ma.fields.Date(allow_none=True)
+
+
+@always_present
 class AgreementOut(ma.Schema):
     """The 调解协议书 draft, who must sign it, who has, and who is still missing."""
 
@@ -227,6 +237,16 @@ class AgreementOut(ma.Schema):
     signatures = ma.fields.List(ma.fields.Nested(SignatureOut))
     missing_signers = computed(
         ma.fields.List, lambda agreement: agreement.signers_missing(), ma.fields.String()
+    )
+    public_id = ma.fields.String(
+        allow_none=True, metadata={"description": "二维码与 /verify/<public_id> 中的公开编号"}
+    )
+    sealed = computed(
+        ma.fields.Nested,
+        lambda agreement: agreement.sealed_document,
+        SealedOut,
+        allow_none=True,
+        metadata={"description": "加盖印章后的盖章原件；未盖章时为 null"},
     )
 
 
@@ -347,3 +367,35 @@ class RevealOut(ma.Schema):
     """A number shown in full."""
 
     value = ma.fields.String()
+
+
+# ---------------------------------------------------------------------------- documents
+
+
+@always_present
+class VerifyOut(ma.Schema):
+    """What an uploaded copy is (mediation.papers.checking.check_upload): nulls when not ours."""
+
+    status = output_code(
+        ["intact", "altered", "unknown"],
+        metadata={"description": "intact 一致；altered 盖章后已被改动；unknown 非本系统出具"},
+    )
+    number = ma.fields.String(allow_none=True, metadata={"description": "文书编号（案号）"})
+    committee = ma.fields.String(allow_none=True, metadata={"description": "出具文书的调解委员会"})
+    effective_on = ma.fields.Date(allow_none=True, metadata={"description": "生效日期"})
+    document = ma.fields.Function(
+        lambda result: _document_ref(result["document"]),
+        allow_none=True,
+        metadata={"description": "文书：{kind, public_id}（kind：agreement 调解协议书）"},
+    )
+    sealed_by = ma.fields.String(
+        attribute="signer", allow_none=True, metadata={"description": "盖章单位（证书名称）"}
+    )
+    sealed_at = ma.fields.DateTime(
+        attribute="signed_at", allow_none=True, metadata={"description": "盖章时间"}
+    )
+
+
+def _document_ref(document) -> dict | None:
+    """An issued document as the verify answer names it."""
+    return {"kind": document.kind, "public_id": document.public_id} if document else None

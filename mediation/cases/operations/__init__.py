@@ -18,6 +18,7 @@ from mediation.cases.operations.records import (
     record_visit,
     reveal_party_field,
 )
+from mediation.cases.operations.sealing import seal_agreement
 from mediation.cases.operations.signatures import sign_agreement
 from mediation.cases.operations.transitions import apply_transition
 
@@ -32,6 +33,7 @@ __all__ = [
     "record_session",
     "record_visit",
     "reveal_party_field",
+    "seal_agreement",
     "sign_agreement",
     "time_limits",
 ]

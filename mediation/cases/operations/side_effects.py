@@ -10,7 +10,7 @@ from mediation.cases.cleaning import AGREEMENT_KEYS, agreement_draft, stripped_t
 from mediation.cases.operations.limits import china_time, end_of
 from mediation.errors import InvalidInput, Refused
 from mediation.extensions import db
-from mediation.models import Agreement, Case, Court, User
+from mediation.models import Agreement, Case, Court, User, new_public_id
 from workflows import (
     court_acceptance_deadline,
     court_ruling_deadline,
@@ -65,6 +65,11 @@ def _after_draft_agreement(case, payload, now, limits):
     for key in AGREEMENT_KEYS:
         setattr(agreement, key, getattr(draft, key))
     agreement.drafted_at = now
+    # Each draft gets its own public id: a printed earlier draft's QR code never leads to a
+    # later text's seal. A sealed original (after remediation) keeps its own id and stays
+    # verifiable; the new agreement needs a seal of its own.
+    agreement.sealed_document = None
+    agreement.public_id = new_public_id()
     db.session.add(agreement)
     case.came_from = case.status
 

@@ -1,22 +1,19 @@
-"""Signatures on the drafted agreement; the last one makes it effective."""
+"""Signatures on the drafted agreement; the committee's seal follows them (sealing)."""
 
 from datetime import datetime
 
 from mediation.access import policy
 from mediation.audit import append_event, with_retries
 from mediation.cases.cleaning import signature_fields
-from mediation.cases.operations.limits import time_limits
 from mediation.cases.operations.reading import get_case_for_update
-from mediation.cases.operations.transitions import change_state, checked_destination
 from mediation.errors import InvalidInput, Refused
 from mediation.extensions import db
 from mediation.models import Signature, User
 from mediation.models.types import utcnow
-from workflows import SYSTEM
 
 
 def sign_agreement(user: User, case_id: int, data: dict, now: datetime | None = None):
-    """Record one signature on the drafted agreement; the last one makes it effective.
+    """Record one signature (a party's or the mediator's) on the drafted agreement.
 
     :raise Forbidden (403): the user's role records no signatures.
     :raise InvalidInput (400): a field is malformed, or the signer is not one of the agreement's.
@@ -42,10 +39,6 @@ def sign_agreement(user: User, case_id: int, data: dict, now: datetime | None = 
         signature = Signature(agreement=agreement, signed_at=now, recorded_by=user, **fields)
         db.session.add(signature)
         append_event(case, user, "sign", now, payload={"signer": fields["signer"]})
-        if not agreement.signers_missing():
-            limits = time_limits()
-            dest = checked_destination(case, "make_effective", SYSTEM, {}, now, limits)
-            change_state(case, None, "make_effective", dest, case.version, {}, now, limits)
         return signature
 
     return with_retries(work)

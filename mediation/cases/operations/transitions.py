@@ -33,6 +33,8 @@ AUDITED_KEYS = (
     "routes_told",
     "consents",
     "joint_application",
+    "sha256",
+    "public_id",
     *AGREEMENT_KEYS,
 )
 
@@ -55,7 +57,7 @@ def _facts(case: Case, payload: dict) -> CaseFacts:
         party_refused=any(p.refuses_mediation for p in case.parties),
         session_count=len(case.sessions),
         agreement_missing=agreement_missing,
-        signatures_missing=case.agreement.signers_missing() if case.agreement else ("协议",),
+        signatures_missing=case.agreement.missing_for_effect() if case.agreement else ("协议",),
         effective_on=case.effective_on,
         agreement_matter=matter,
         court_chosen=bool(payload.get("court")),

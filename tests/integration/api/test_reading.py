@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from mediation.extensions import db
 from mediation.models import Case
-from tests.api_client import create, drafted, effective, error, fire, history, ok, sign
+from tests.api_client import create, drafted, effective, error, fire, history, ok, show, sign
 from tests.builders import applicant, respondent
 from tests.factories import GRID, OTHER_COMMUNITY_GRID, OTHER_DISTRICT_GRID, STREET
 
@@ -152,7 +152,7 @@ def test_case_ids_that_cannot_exist_are_not_found(api, path):
 def test_history_is_ordered_and_hash_linked(api):
     """Events come oldest first, numbered from 1, each prev_hash the previous event's hash."""
     case = drafted(api)
-    ok(sign(api, "mediator_demo", case, "seal"), 201)
+    ok(sign(api, "mediator_demo", case, "mediator"), 201)
     events = history(api, "street_demo", case)
     assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
     assert [e["action"] for e in events] == [
@@ -174,12 +174,14 @@ def test_history_is_ordered_and_hash_linked(api):
     assert events[0]["actor"] == "grid_demo"
 
 
-def test_the_system_is_the_actor_of_make_effective(api):
-    """The last signature fires make_effective as the system, with no user."""
+def test_the_sealing_mediator_is_the_actor_of_make_effective(api):
+    """The seal fires make_effective as the mediator who applied it, with the file's hash."""
     case = effective(api)
     event = history(api, "mediator_demo", case)[-1]
     assert (event["action"], event["actor"], event["actor_role"]) == (
         "make_effective",
-        None,
-        "system",
+        "mediator_demo",
+        "mediator",
     )
+    sealed = show(api, "mediator_demo", case)["agreement"]["sealed"]
+    assert event["payload"]["sha256"] == sealed["sha256"]

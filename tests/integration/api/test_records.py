@@ -18,7 +18,7 @@ def test_records_need_the_right_state(api):
     path = f"/cases/{case['id']}"
     assert_refused(error(api.post("mediator_demo", f"{path}/sessions", json=session_body()), 422))
     assert_refused(error(api.post("mediator_demo", f"{path}/visits", json=visit_body()), 422))
-    assert_refused(error(sign(api, "mediator_demo", case, "seal"), 422), "没有待签署的协议")
+    assert_refused(error(sign(api, "mediator_demo", case, "mediator"), 422), "没有待签署的协议")
     assert actions(api, case) == ["create"]
 
 

@@ -4,6 +4,7 @@ each mediator's trigger, and the refusals a form shows."""
 import pytest
 import sqlalchemy as sa
 
+from mediation.demo import DEMO_PASSWORD
 from mediation.extensions import db
 from mediation.models import AuditEvent
 from tests.builders import agreement_form, intake_form, session_form, signature_form, visit_form
@@ -58,22 +59,30 @@ def test_case_goes_from_intake_to_closing_through_the_pages(login):
     assert case.agreement.matter is None
 
     signers = list(case.agreement.required_signers())
-    for signer in signers[:-1]:
+    for signer in signers:
         response = street.post(
             f"/cases/{case_id}/signatures",
             data=signature_form(signer),
         )
         assert response.status_code == 302
         assert reload(case_id).status == "agreement_drafted"
-    response = street.post(
-        f"/cases/{case_id}/signatures",
-        data=signature_form(signers[-1]),
+    # The street officer holds no community committee's seal: no seal form for her.
+    assert "data-seal-form" not in text(street.get(f"/cases/{case_id}"))
+    page = text(mediator.get(f"/cases/{case_id}"))
+    assert "data-seal-form" in page
+    seal = {"version": str(reload(case_id).version), "seal-password": "wrong-password"}
+    response = mediator.post(f"/cases/{case_id}/agreement/seal", data=seal)
+    assert response.status_code == 400 and "密码不正确" in text(response)
+    assert reload(case_id).status == "agreement_drafted"
+    response = mediator.post(
+        f"/cases/{case_id}/agreement/seal", data={**seal, "seal-password": DEMO_PASSWORD}
     )
     assert response.status_code == 302
     case = reload(case_id)
     assert case.status == "agreement_effective" and case.effective_on is not None
+    assert case.agreement.sealed_document.issued_by.username == "mediator_demo"
     page = text(street.get(f"/cases/{case_id}"))
-    assert "调解协议已生效" in page and page.count("data-signed") == len(signers)
+    assert "已加盖印章" in page and page.count("data-signed") == len(signers)
 
     response = street.post(
         f"/cases/{case_id}/visits/new",
