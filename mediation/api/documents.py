@@ -6,35 +6,15 @@ stored original byte for byte. Sealing answers with the case, like every write o
 """
 
 from flask_login import current_user
-from flask_smorest.fields import Upload
 
 from mediation.api import bp, schemas
 from mediation.api.cases import CASE, detail, errors
-from mediation.api.schemas.fields import WholeNumber, id_range
-from mediation.api.schemas.requests import RequestSchema
-from mediation.api.schemas.responses import VerifyOut
 from mediation.cases import operations as ops
 from mediation.papers import checking, downloads
 
 SESSION = "<int(min=1, max=2147483647):session_id>"
 VISIT = "<int(min=1, max=2147483647):visit_id>"
 TOO_MANY = "核验次数过多（每个地址的额度见 VERIFY_RATE_LIMIT），请稍后再试"
-
-
-class SealIn(RequestSchema):
-    """Apply the committee's seal to the fully signed agreement: fires make_effective."""
-
-    version = WholeNumber(
-        required=True,
-        validate=id_range("版本号"),
-        metadata={"description": "客户端所见的案件版本号；已过期则 409"},
-    )
-
-
-class VerifyIn(RequestSchema):
-    """A copy of a document to check, as multipart/form-data."""
-
-    file = Upload(required=True, metadata={"description": "PDF 文件（不超过请求上限）"})
 
 
 def pdf(summary: str, description: str = ""):
@@ -86,7 +66,7 @@ def case_file_pdf(case_id):
 
 
 @bp.route(f"{CASE}/agreement/seal", methods=["POST"])
-@bp.arguments(SealIn)
+@bp.arguments(schemas.SealIn)
 @bp.response(200, schemas.CaseOut)
 @bp.doc(
     summary="加盖调委会印章",
@@ -102,8 +82,8 @@ def seal_agreement(data, case_id):
 
 @bp.route("/verify", methods=["POST"])
 @checking.rate_limited
-@bp.arguments(VerifyIn, location="files")
-@bp.response(200, VerifyOut)
+@bp.arguments(schemas.VerifyIn, location="files")
+@bp.response(200, schemas.VerifyOut)
 @bp.alt_response(429, schema=schemas.ApiError, description=TOO_MANY)
 @bp.doc(
     summary="核验文书",

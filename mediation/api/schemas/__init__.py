@@ -21,10 +21,12 @@ from mediation.api.schemas.requests import (
     CaseListArgs,
     ConfirmationIn,
     RevealIn,
+    SealIn,
     SessionIn,
     SignatureIn,
     TokenRequest,
     TransitionIn,
+    VerifyIn,
     VisitIn,
 )
 from mediation.api.schemas.responses import (
@@ -38,6 +40,7 @@ from mediation.api.schemas.responses import (
     SessionOut,
     SignedOut,
     TokenResponse,
+    VerifyOut,
     VisitOut,
 )
 
@@ -64,6 +67,7 @@ __all__ = [
     "HistoryOut",
     "RegionNode",
     "RevealIn",
+    "SealIn",
     "RevealOut",
     "SessionIn",
     "SessionOut",
@@ -72,6 +76,8 @@ __all__ = [
     "TokenRequest",
     "TokenResponse",
     "TransitionIn",
+    "VerifyIn",
     "VisitIn",
+    "VerifyOut",
     "VisitOut",
 ]

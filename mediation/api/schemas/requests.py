@@ -6,6 +6,7 @@ says so.
 """
 
 import marshmallow as ma
+from flask_smorest.fields import Upload
 
 from mediation.api.schemas.fields import (
     GROUND_CODES,
@@ -281,3 +282,19 @@ class RevealIn(RequestSchema):
     """Which number of a party to show in full."""
 
     field = code(REVEALABLE, "字段", required=True)
+
+
+class SealIn(RequestSchema):
+    """Apply the committee's seal to the fully signed agreement: fires make_effective."""
+
+    version = WholeNumber(
+        required=True,
+        validate=id_range("版本号"),
+        metadata={"description": "客户端所见的案件版本号；已过期则 409"},
+    )
+
+
+class VerifyIn(RequestSchema):
+    """A copy of a document to check, as multipart/form-data."""
+
+    file = Upload(required=True, metadata={"description": "PDF 文件（不超过请求上限）"})
