@@ -54,6 +54,8 @@ class PublicRecord:
     parties: tuple[str, ...]
     effective_on: date | None
     verdict: Verdict | None
+    # A sealed agreement whose case has since been mediated again (a new draft or seal).
+    superseded: bool = False
 
     @property
     def draft(self) -> bool:
@@ -80,6 +82,7 @@ def public_record(public_id: str) -> PublicRecord | None:
             parties=_masked_parties(case),
             effective_on=document.effective_on,
             verdict=_stored_verdict(document),
+            superseded=_superseded(document, case),
         )
     draft = db.session.scalar(sa.select(Agreement).where(Agreement.public_id == public_id))
     if draft is None:
@@ -92,6 +95,14 @@ def public_record(public_id: str) -> PublicRecord | None:
         parties=_masked_parties(draft.case),
         effective_on=None,
         verdict=None,
+    )
+
+
+def _superseded(document: IssuedDocument, case: Case) -> bool:
+    """True when the case's agreement is no longer this sealed one (remediated, redrafted)."""
+    agreement = case.agreement
+    return document.kind == "agreement" and (
+        agreement is None or agreement.sealed_document_id != document.id
     )
 
 

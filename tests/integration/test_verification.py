@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from mediation.extensions import limiter
 from tests.copies import changed_byte, foreign_pdf, original
-from tests.factories import gen_case
+from tests.factories import fire, gen_case, gen_session, reload
 
 pytestmark = pytest.mark.documents  # they look at real PDFs (tests/conftest.py)
 
@@ -79,6 +79,21 @@ def test_anyone_sees_what_the_qr_code_names_with_the_names_masked(client, sealed
     assert f"{effective.year}年{effective.month}月{effective.day}日" in html
     assert 'data-status="valid"' in html and "印章有效" in html
     assert f"盖章单位：{sealed.committee.name}" in html
+    assert 'data-testid="superseded"' not in html
+
+
+def test_a_sealed_agreement_mediated_again_says_it_was_superseded(client):
+    """After a court's rejection and new mediation the old original's seal stays valid, and
+    its page says a new agreement has taken its place."""
+    case = gen_case("mediator_demo", "confirmation_rejected")
+    old = case.agreement.sealed_document.public_id
+    fire(case, "mediator_demo", "remediate", reason="双方同意重新调解。")
+    assert 'data-testid="superseded"' not in page(client.get(f"/verify/{old}"))
+    gen_session(case)
+    fire(reload(case), "mediator_demo", "draft_agreement")
+    html = page(client.get(f"/verify/{old}"))
+    assert 'data-status="valid"' in html
+    assert 'data-testid="superseded"' in html and "已被新协议取代" in html
 
 
 def test_a_drafts_qr_code_says_it_is_not_in_force(client):
