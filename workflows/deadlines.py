@@ -107,6 +107,11 @@ def as_aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def china_time(moment: datetime) -> datetime:
+    """The same moment on China's clock, so that deadlines end at midnight in China."""
+    return moment.astimezone(CHINA_TZ)
+
+
 def legal_date(moment: datetime) -> date:
     """Return the calendar date in China at moment."""
     return as_aware(moment).astimezone(CHINA_TZ).date()

@@ -19,13 +19,7 @@ from mediation.models.cases import SATISFACTION, SESSION_OUTCOMES, SEXES
 from mediation.papers import renderer
 from mediation.privacy import mask_id_number, mask_phone
 from workflows import CATEGORIES, ROLES, SOURCES, STATE_BY_NAME, SYSTEM, TRANSITION_BY_TRIGGER
-from workflows.deadlines import CHINA_TZ
-
-
-def china_time(moment: datetime) -> datetime:
-    """The moment on China's clock (stored times are UTC)."""
-    return moment.astimezone(CHINA_TZ)
-
+from workflows.deadlines import china_time
 
 # The timeline's names of the audit actions that are not triggers of the workflow.
 ACTION_LABELS = {

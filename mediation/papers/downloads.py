@@ -108,11 +108,9 @@ def _nth(records: list, record_id: int, missing: str) -> tuple[int, object]:
 
 
 def _verify_url(case: Case) -> str | None:
-    """The address in the agreement's QR code; None (no QR) when it has no public id."""
-    agreement = case.agreement
-    if agreement is None or agreement.public_id is None:
-        return None
-    return papers.verify_url(agreement.public_id)
+    """The address in the agreement's QR code; None when the case has no agreement (every
+    draft gets its public id, and the migration gave one to older agreements)."""
+    return papers.verify_url(case.agreement.public_id) if case.agreement else None
 
 
 def _filename(title: str, case: Case) -> str:

@@ -15,12 +15,12 @@ from pypdf import PdfReader
 
 from mediation import papers
 from mediation.cases import operations as ops
-from mediation.cases.operations.limits import china_time
 from mediation.papers import build
 from mediation.privacy import mask_id_number, mask_phone
 from tests import factories as f
 from tests.builders import PNG
 from tests.database import reset_to_demo_city
+from workflows.deadlines import china_time
 
 pytestmark = pytest.mark.documents  # they look at real PDFs (tests/conftest.py)
 

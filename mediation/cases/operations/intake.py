@@ -8,11 +8,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from mediation.access import policy
 from mediation.audit import build_event
 from mediation.cases.cleaning import intake_fields
-from mediation.cases.operations.limits import china_time
 from mediation.errors import InvalidInput
 from mediation.extensions import db
 from mediation.models import Case, CaseCounter, Committee, Party, Region, User
 from mediation.models.types import utcnow
+from workflows.deadlines import china_time
 
 
 def _next_serial(committee_id: int, year: int) -> int:

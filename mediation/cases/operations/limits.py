@@ -13,11 +13,6 @@ def time_limits() -> TimeLimits:
     return TimeLimits.from_mapping(current_app.config["TIME_LIMITS"])
 
 
-def china_time(moment: datetime) -> datetime:
-    """The same moment on China's clock, so that deadlines end at midnight in China."""
-    return moment.astimezone(CHINA_TZ)
-
-
 def end_of(day: date | None) -> datetime | None:
     """The last second of a day in China."""
     return datetime.combine(day, time(23, 59, 59), tzinfo=CHINA_TZ) if day else None

@@ -8,16 +8,17 @@ from mediation import papers
 from mediation.access import policy
 from mediation.audit import with_retries
 from mediation.auth.operations import confirm_password
-from mediation.cases.operations.limits import china_time, time_limits
+from mediation.cases.operations.limits import time_limits
 from mediation.cases.operations.reading import get_case_for_update
 from mediation.cases.operations.transitions import change_state, checked_destination
 from mediation.errors import ChainMoved, Conflict, Forbidden, InvalidInput, Refused
 from mediation.extensions import db
-from mediation.models import IssuedDocument, User, new_public_id
+from mediation.models import IssuedDocument, User
 from mediation.models.types import utcnow
 from mediation.papers.build import agreement_html
 from mediation.papers.store import store_file
 from workflows import SYSTEM
+from workflows.deadlines import china_time
 
 log = logging.getLogger(__name__)
 KEYS_UNAVAILABLE = "本调委会的电子签章密钥暂时不可用，无法加盖印章：请联系系统管理员。"
@@ -84,7 +85,6 @@ def _issue(case, user, now) -> IssuedDocument:
     """Render, seal and store the agreement; the IssuedDocument that names the file."""
     agreement = case.agreement
     committee = case.committee
-    agreement.public_id = agreement.public_id or new_public_id()
     effective_on = china_time(now).date()
     html = agreement_html(
         case,

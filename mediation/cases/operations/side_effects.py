@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from mediation.access import policy
 from mediation.access.scoping import can_see_region
 from mediation.cases.cleaning import AGREEMENT_KEYS, agreement_draft, stripped_text
-from mediation.cases.operations.limits import china_time, end_of
+from mediation.cases.operations.limits import end_of
 from mediation.errors import InvalidInput, Refused
 from mediation.extensions import db
 from mediation.models import Agreement, Case, Court, User, new_public_id
@@ -18,6 +18,7 @@ from workflows import (
     mediation_deadline,
     visit_deadline,
 )
+from workflows.deadlines import china_time
 
 
 def resolve_mediator(case: Case, username) -> User:
