@@ -1,4 +1,4 @@
-# 调解通: `make run` serves the app with demo data; `make test` runs the whole suite.
+# 调解通: `make run` serves the app with demo data; `make test` runs the whole suite on all cores.
 # Both install whatever is missing first: a virtualenv, the pinned requirements and the
 # Debian packages WeasyPrint (and the browser test) need.
 
@@ -7,6 +7,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 PORT ?= 5000
+# make test spreads the suite over this many pytest-xdist workers (auto: one per core; 0: all
+# in one process), each with its own app, temporary folder and database.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist load
 export FLASK_APP := wsgi.py
 
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
@@ -23,10 +27,10 @@ run: install system-packages
 	$(BIN)/flask serve --host 127.0.0.1 --port $(PORT)
 
 test: install system-packages browser-packages
-	env -u TEST_DATABASE_URL $(BIN)/python -m pytest
+	env -u TEST_DATABASE_URL $(PYTEST)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== again on PostgreSQL: $$TEST_DATABASE_URL"; \
-		$(BIN)/python -m pytest; \
+		echo "== again on PostgreSQL: $$TEST_DATABASE_URL (and one database per worker beside it)"; \
+		$(PYTEST); \
 	fi
 
 lint: install

@@ -1,10 +1,12 @@
 """Fixtures: the app on SQLite (or PostgreSQL when TEST_DATABASE_URL is set), clients, logins."""
 
+import os
 import re
 import tempfile
 from html import unescape
 from io import BytesIO
 
+import hypothesis
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -15,7 +17,14 @@ from config import TestConfig
 from mediation import create_app
 from mediation.demo import DEMO_PASSWORD
 from mediation.extensions import db
-from tests.database import ON_POSTGRES, drop_everything, reset_to_demo_city
+from tests.database import ON_POSTGRES, drop_everything, reset_to_demo_city, worker_database_url
+
+# Hypothesis's per-example deadline (200 ms) and its too_slow health check time the machine,
+# not the code: with the suite on every core (pytest-xdist) a busy moment could fail them.
+hypothesis.settings.register_profile(
+    "suite", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("suite")
 
 STAND_IN_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 STAND_IN_KEYWORDS = re.compile(r'<meta name="keywords" content="([^"]*)"')
@@ -58,10 +67,13 @@ class CsrfClient(FlaskClient):
 
 @pytest.fixture(scope="session")
 def app():
-    """One app for the session; the schema is built by the migrations, as in production."""
+    """One app for the session (for each pytest-xdist worker: its own temporary folder and
+    database); the schema is built by the migrations, as in production."""
     folder = tempfile.mkdtemp(prefix="tiaojietong-test-")
     settings = {"SECRET_KEY": "test-only-key", "KEYS_DIR": f"{folder}/keys"}
-    if not ON_POSTGRES:
+    if ON_POSTGRES:
+        settings["SQLALCHEMY_DATABASE_URI"] = worker_database_url(os.environ["TEST_DATABASE_URL"])
+    else:
         settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{folder}/test.sqlite"
     app = create_app(TestConfig, settings)
     app.test_client_class = CsrfClient

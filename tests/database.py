@@ -1,13 +1,54 @@
-"""Putting the test database back to the demo city between tests, quickly."""
+"""The test database: one per pytest-xdist worker, put back to the demo city between tests."""
 
 import os
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 
+from config import database_url
 from mediation.demo import seed_demo
 from mediation.extensions import db, limiter
 
 ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
+# "gw0", "gw1"… in a pytest-xdist worker (`make test` runs the suite on every core), else "".
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def worker_database_url(url: str) -> str:
+    """The PostgreSQL database this process tests on: `url` itself, or in a pytest-xdist
+    worker `<database>_gw0`, `<database>_gw1`… on the same server, created when missing
+    (each worker empties its own, so the workers never see each other's rows)."""
+    given = sa.make_url(database_url(url))
+    if WORKER:
+        given = ensure_database(given, f"{given.database}_{WORKER}")
+    return given.render_as_string(hide_password=False)
+
+
+@contextmanager
+def autocommit(server: sa.URL):
+    """A connection to `server` (any database on it) outside a transaction, as CREATE and
+    DROP DATABASE need, and the quoted form of a database name for its statements."""
+    engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            yield conn, conn.dialect.identifier_preparer.quote
+    finally:
+        engine.dispose()
+
+
+def ensure_database(server: sa.URL, name: str) -> sa.URL:
+    """Create the database `name` on `server`'s server unless it exists; return its URL."""
+    with autocommit(server) as (conn, quote):
+        found = sa.text("SELECT 1 FROM pg_database WHERE datname = :name")
+        if conn.scalar(found, {"name": name}) is None:
+            conn.execute(sa.text(f"CREATE DATABASE {quote(name)}"))
+    return server.set(database=name)
+
+
+def drop_database(server: sa.URL, name: str) -> None:
+    """Drop the database `name` on `server`'s server, if it exists, whoever is connected."""
+    with autocommit(server) as (conn, quote):
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)"))
 
 
 def reset_database() -> None:

@@ -1,17 +1,22 @@
 """The migrations build the whole schema on an empty database, on SQLite and PostgreSQL."""
 
-import os
-
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from config import TestConfig, database_url
+from config import TestConfig
 from mediation import create_app
 from mediation.extensions import db
+from tests.database import ON_POSTGRES, drop_database, ensure_database
 
 CORE_TABLES = {"regions", "committees", "courts", "court_regions", "users", "api_tokens"}
-THROWAWAY_DATABASE = "tjt_migrations_test"
+
+
+def throwaway_database(test_database: str) -> str:
+    """The database the PostgreSQL migration test builds and drops: named after this
+    worker's test database, so that neither parallel workers nor other people's suites on
+    the same server drop it under each other."""
+    return f"{test_database}_migrations"
 
 
 def fresh_app(url: str):
@@ -69,17 +74,14 @@ def test_flask_db_upgrade_command_builds_the_schema(tmp_path):
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs TEST_DATABASE_URL")
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs TEST_DATABASE_URL")
 def test_upgrade_builds_the_schema_on_an_empty_postgresql_database():
     """On a new PostgreSQL database the migrations create every table."""
-    server_url = sa.make_url(database_url(os.environ["TEST_DATABASE_URL"]))
-    server = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    drop = sa.text(f"DROP DATABASE IF EXISTS {THROWAWAY_DATABASE} WITH (FORCE)")
-    with server.connect() as conn:
-        conn.execute(drop)
-        conn.execute(sa.text(f"CREATE DATABASE {THROWAWAY_DATABASE}"))
+    server = db.engine.url
+    throwaway = throwaway_database(server.database)
+    drop_database(server, throwaway)
+    target = ensure_database(server, throwaway)
     try:
-        target = server_url.set(database=THROWAWAY_DATABASE)
         app = fresh_app(target.render_as_string(hide_password=False))
         with app.app_context():
             assert db.engine.dialect.name == "postgresql"
@@ -92,6 +94,4 @@ def test_upgrade_builds_the_schema_on_an_empty_postgresql_database():
             assert_schema_built()
             db.engine.dispose()
     finally:
-        with server.connect() as conn:
-            conn.execute(drop)
-        server.dispose()
+        drop_database(server, throwaway)
