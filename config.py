@@ -76,6 +76,10 @@ class Config:
     CASES_PER_PAGE = int(os.environ.get("CASES_PER_PAGE", "20"))
     # Larger request bodies get 413 before they are read (file uploads get their own limit).
     MAX_CONTENT_LENGTH = int(float(os.environ.get("MAX_REQUEST_MB", "2")) * 2**20)
+    # The materials of a judicial-confirmation application: each file at most this size, and
+    # at most MATERIAL_MAX_FILES of them in one application.
+    MATERIAL_MAX_MB = float(os.environ.get("MATERIAL_MAX_MB", "10"))
+    MATERIAL_MAX_FILES = int(os.environ.get("MATERIAL_MAX_FILES", "20"))
     # Time limits of DESIGN §3, per city; see workflows.deadlines.TimeLimits.
     TIME_LIMITS = {
         key: os.environ[f"LIMIT_{key.upper()}"]

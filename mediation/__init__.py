@@ -54,14 +54,18 @@ def create_app(config_class=None, test_config: dict | None = None) -> Flask:
     from mediation.api import init_api
     from mediation.auth import bp as auth_bp
     from mediation.cases import bp as cases_bp
+    from mediation.court import bp as court_bp
     from mediation.errors import handlers as error_handlers
     from mediation.main import bp as main_bp
+    from mediation.notices.views import bp as notices_bp
     from mediation.papers.views import bp as papers_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(cases_bp, url_prefix="/cases")
+    app.register_blueprint(notices_bp, url_prefix="/notices")
+    app.register_blueprint(court_bp, url_prefix="/court")
     app.register_blueprint(papers_bp)
     init_api(app)
     error_handlers.init_app(app)

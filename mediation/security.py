@@ -26,8 +26,12 @@ def set_security_headers(response):
     A view that shows a diagram drawn in the browser sets g.csp_relax_style: the drawing
     library writes inline styles, so that page's style-src allows them (a nonce in the same
     directive would make browsers ignore 'unsafe-inline'). Scripts stay strict everywhere.
+    A PDF may be framed by our own pages (the judge's case page shows the sealed agreement
+    inline); nothing else may be framed.
     """
     nonce = csp_nonce()
+    framed = response.mimetype == "application/pdf"
+    ancestors = "'self'" if framed else "'none'"
     style_src = (
         "'self' 'unsafe-inline'" if g.pop("csp_relax_style", False) else f"'self' 'nonce-{nonce}'"
     )
@@ -36,10 +40,11 @@ def set_security_headers(response):
         f"script-src 'self' 'nonce-{nonce}'; "
         f"style-src {style_src}; "
         "img-src 'self' data:; font-src 'self'; object-src 'none'; "
-        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        "base-uri 'self'; form-action 'self'; "
+        f"frame-ancestors {ancestors}"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["X-Frame-Options"] = "SAMEORIGIN" if framed else "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
     if not is_static_file():
         # Pages and API answers carry names, ID numbers and case facts: no browser or proxy

@@ -189,6 +189,7 @@ def agreement(now: datetime = T0, **fields) -> dict:
 def payload_for(trigger: str, case: Case | None = None, now: datetime = T0) -> dict:
     """A payload with which every guard of trigger passes (given the records it needs)."""
     mediator = case.mediator.username if case is not None and case.mediator else "mediator_demo"
+    consents = [p.id for p in case.parties] if case is not None else []
     return {
         "accept": {"mediator": mediator},
         "decline": {"reason_code": "not_civil_dispute"},
@@ -197,8 +198,10 @@ def payload_for(trigger: str, case: Case | None = None, now: datetime = T0) -> d
         "draft_agreement": agreement(now),
         "reopen": {"reason": "被申请人对赔偿金额提出异议。"},
         "make_effective": {},
-        "request_confirmation": {"court": COURT, "joint_application": True},
-        "accept_application": {"court_case_number": "（2026）鄂0102民特1号"},
+        # Every party's consent, given in writing (bare party ids).
+        "request_confirmation": {"court": COURT, "consents": consents},
+        # No number typed: the court's next 民特 number is assigned.
+        "accept_application": {},
         "confirm": {"ruling_text": "经审查，双方达成的调解协议符合法律规定，确认有效。"},
         # A 不予受理 ground, which is also a 驳回 ground after acceptance.
         "reject_confirmation": {"ground": "not_civil_case"},
@@ -382,7 +385,7 @@ def gen_case(
         elif step == "draft_agreement":
             fire(case, handler, step, moment, **agreement(moment, **(draft or {})))
         elif step == "request_confirmation":
-            fire(case, handler, step, moment, **{**payload_for(step), "court": court})
+            fire(case, handler, step, moment, **{**payload_for(step, case), "court": court})
         else:
             fire(case, judge if step in JUDGE_STEPS else handler, step, moment)
         case = reload(case)

@@ -37,6 +37,8 @@ class CaseFacts:
     agreement_matter: str | None = None
     court_chosen: bool = False
     joint_application: bool = False
+    # The parties whose consent to the joint application is not recorded, by name.
+    consents_missing: tuple[str, ...] = ()
     performance_recorded: bool = False
     grid_deadline_at: datetime | None = None
 
@@ -134,7 +136,11 @@ def _request_confirmation(facts, payload, now, limits):
     """A joint application, within the 30-day window, a confirmable matter, a chosen court."""
     reasons = []
     if not facts.joint_application:
-        reasons.append("请先登记全体当事人共同申请司法确认（人民调解法第三十三条）。")
+        who = f"尚缺：{'、'.join(facts.consents_missing)}" if facts.consents_missing else ""
+        reasons.append(
+            f"司法确认须由双方当事人共同申请（人民调解法第三十三条），请登记每一方当事人的"
+            f"同意{'，' + who if who else ''}。"
+        )
     if facts.effective_on is None:
         reasons.append("协议尚无生效日期，不能申请司法确认。")
     else:
@@ -152,16 +158,10 @@ def _request_confirmation(facts, payload, now, limits):
     return reasons
 
 
-def _accept_application(facts, payload, now, limits):
-    """The court case number."""
-    if _text(payload, "court_case_number"):
-        return []
-    return ["请填写法院案号，如“（2026）×民特×号”。"]
-
-
-def _confirm(facts, payload, now, limits):
-    """The ruling text."""
-    return [] if _text(payload, "ruling_text") else ["请填写裁定书内容。"]
+def _court_decides(facts, payload, now, limits):
+    """Nothing more: the court case number and the ruling text are the judge's to type or
+    the service's to supply (the next 民特 number; the standard ruling text)."""
+    return []
 
 
 def _reject_confirmation(facts, payload, now, limits):
@@ -231,8 +231,8 @@ _GUARDS: dict[str, _Guard] = {
     "reopen": _reopen,
     "make_effective": _make_effective,
     "request_confirmation": _request_confirmation,
-    "accept_application": _accept_application,
-    "confirm": _confirm,
+    "accept_application": _court_decides,
+    "confirm": _court_decides,
     "reject_confirmation": _reject_confirmation,
     "withdraw_confirmation": _withdraw_confirmation,
     "remediate": _remediate,

@@ -99,7 +99,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         _JUDGE,
         "受理确认申请",
         "Accept application",
-        ("court_case_number",),
     ),
     Transition(
         "confirm",
@@ -108,7 +107,6 @@ TRANSITIONS: tuple[Transition, ...] = (
         _JUDGE,
         "裁定协议有效",
         "Confirm agreement",
-        ("ruling_text",),
     ),
     Transition(
         "reject_confirmation",
@@ -180,7 +178,8 @@ ESCALATE_REASONS: tuple[tuple[str, str], ...] = (
     ("cannot_settle", "网格层面调处不成"),
 )
 
-# 不予受理: 法释〔2011〕5号 Art 4 and 民诉法解释 (法释〔2015〕5号) Art 357.
+# 不予受理: 法释〔2011〕5号 Art 4 and 民诉法解释 Art 357 (2015 numbering; Art 355 in the 2022
+# revision, which the rulings cite: mediation.papers.court.GROUNDS).
 REJECT_GROUNDS_BEFORE_ACCEPTANCE: tuple[tuple[str, str], ...] = (
     ("not_civil_case", "不属于人民法院受理民事案件的范围"),
     ("no_jurisdiction", "不属于收到申请的人民法院管辖"),
@@ -189,8 +188,9 @@ REJECT_GROUNDS_BEFORE_ACCEPTANCE: tuple[tuple[str, str], ...] = (
     ("title_confirmation", "调解协议内容涉及物权、知识产权确权"),
 )
 
-# 驳回: 法释〔2011〕5号 Art 7 and 民诉法解释 Art 360 (not_voluntary comes from the latter only).
-# A 不予受理 ground found after acceptance also leads to 驳回 (民诉法解释 Art 357, last paragraph).
+# 驳回: 法释〔2011〕5号 Art 7 and 民诉法解释 Art 360 (2015; Art 358 in 2022); not_voluntary comes
+# from the latter only. A 不予受理 ground found after acceptance also leads to 驳回 (民诉法解释
+# Art 357 last paragraph; Art 355 para 2 in 2022).
 REJECT_GROUNDS_AFTER_ACCEPTANCE: tuple[tuple[str, str], ...] = (
     ("violates_mandatory_law", "违反法律、行政法规强制性规定"),
     ("harms_public_interest", "损害国家利益、社会公共利益"),
@@ -200,6 +200,35 @@ REJECT_GROUNDS_AFTER_ACCEPTANCE: tuple[tuple[str, str], ...] = (
     ("unclear_content", "内容不明确，无法确认"),
     ("other", "其他不能进行司法确认的情形"),
     *REJECT_GROUNDS_BEFORE_ACCEPTANCE,
+)
+
+# How a party gave her consent to the joint application (人民调解法 Art 33; 民诉法解释 Arts
+# 353, 355: in person or through an agent, in writing or orally with a record).
+CONSENT_METHODS: tuple[tuple[str, str], ...] = (
+    ("signed", "书面申请签字"),
+    ("in_person", "到场当面申请"),
+    ("oral", "口头申请并记录在案"),
+    ("agent", "委托代理人代为申请"),
+)
+
+# The materials of an application (法释〔2011〕5号 Art 3). The 申请书 and the sealed agreement
+# are generated and attached by the system; these are what the parties hand in.
+MATERIAL_KINDS: tuple[tuple[str, str], ...] = (
+    ("identity", "当事人身份证明"),
+    ("qualification", "法定代表人或主要负责人资格证明"),
+    ("property", "与调解协议相关的财产权利证明"),
+    ("service_address", "送达地址确认书（含电话号码）"),
+    ("power_of_attorney", "授权委托书"),
+    ("other", "其他材料"),
+)
+
+# What became of an application for judicial confirmation, once decided (民事诉讼法 Art 206;
+# 法释〔2011〕5号 Arts 4, 5).
+RULING_OUTCOMES: tuple[tuple[str, str], ...] = (
+    ("confirmed", "确认调解协议有效"),
+    ("rejected", "驳回申请"),
+    ("not_accepted", "不予受理"),
+    ("withdrawn", "准许撤回"),
 )
 
 # Matters a court will not confirm (法释〔2011〕5号 Art 4; 民诉法解释 Art 357).
@@ -268,6 +297,9 @@ CODE_LISTS: dict[str, tuple[tuple[str, str], ...]] = {
     "excluded_matters": EXCLUDED_MATTERS,
     "other_routes": OTHER_ROUTES,
     "agreement_fields": AGREEMENT_FIELDS,
+    "consent_methods": CONSENT_METHODS,
+    "material_kinds": MATERIAL_KINDS,
+    "ruling_outcomes": RULING_OUTCOMES,
 }
 
 # The English label of every code above, for pages shown in English (mediation.i18n.label_of).
@@ -356,6 +388,26 @@ LABELS_EN: dict[str, dict[str, str]] = {
         "litigation": "Litigation",
         "arbitration": "Arbitration",
         "administrative": "Administrative remedies",
+    },
+    "consent_methods": {
+        "signed": "Signed written application",
+        "in_person": "Applied in person",
+        "oral": "Oral application, recorded",
+        "agent": "Applied through an authorised agent",
+    },
+    "ruling_outcomes": {
+        "confirmed": "Agreement confirmed as valid",
+        "rejected": "Application dismissed",
+        "not_accepted": "Application not accepted",
+        "withdrawn": "Withdrawal allowed",
+    },
+    "material_kinds": {
+        "identity": "Proof of identity of the parties",
+        "qualification": "Proof of the legal representative's or principal's capacity",
+        "property": "Proof of property rights related to the agreement",
+        "service_address": "Confirmation of the address for service (with telephone number)",
+        "power_of_attorney": "Power of attorney",
+        "other": "Other materials",
     },
     "agreement_fields": {
         "facts": "Facts of the dispute, matters in dispute and each party's responsibility",

@@ -4,7 +4,8 @@ Each `can_…(user, case=None)` answers for the user's role alone when no case i
 this kind of user ever do it: the operation refuses with 403 when not), and for the role and
 the case's state together when a case is given (is it possible on this case now: the
 operation refuses with 422, the page hides the button). Jurisdiction is not asked here:
-outside it a case does not exist for the user (404, `access.scoping`).
+outside it a case does not exist for the user (404, `access.scoping`); the one exception is
+`can_decide`, which also asks that the case be before the judge's own court.
 """
 
 from mediation.errors import Forbidden
@@ -92,6 +93,37 @@ def can_fire(user, trigger: str, case=None) -> bool:
     return transition is not None and user.role in transition.roles
 
 
+COURT_STATES = ("confirmation_requested", "confirmation_accepted")
+
+
+def can_apply_confirmation(user, case=None) -> bool:
+    """File the parties' joint application for judicial confirmation: once the agreement is
+    in force (the guards still check the window, the matter and the consents)."""
+    return user.role in MEDIATOR_ROLES and (case is None or case.status == "agreement_effective")
+
+
+def can_decide(user, case=None) -> bool:
+    """Decide on an application (accept, confirm, reject): a judge of the court it was sent
+    to, while it waits for her court."""
+    if user.role != "judge":
+        return False
+    return case is None or (case.status in COURT_STATES and case.court_id == user.court_id)
+
+
+def can_extend_review(user, case=None) -> bool:
+    """Record the approved extension of the review period (延长审查期限): once, after
+    acceptance, by a judge of that court."""
+    if case is None:
+        return user.role == "judge"
+    application = case.application
+    return (
+        can_decide(user, case)
+        and case.status == "confirmation_accepted"
+        and application is not None
+        and application.extended_at is None
+    )
+
+
 def can_administer(user) -> bool:
     """Manage users and units, and see the whole city's figures."""
     return user.role == "admin"
@@ -106,6 +138,9 @@ TEMPLATE_QUESTIONS = (
     seals_for,
     can_assign,
     can_reveal,
+    can_apply_confirmation,
+    can_decide,
+    can_extend_review,
     can_fire,
     can_administer,
 )

@@ -18,16 +18,24 @@ bp.ARGUMENTS_PARSER.DEFAULT_VALIDATION_STATUS = 400
 PUBLIC_ENDPOINTS = {"api.create_token", "api.verify_copy"}
 
 
+def bearer_user():
+    """The owner of the request's bearer token.
+
+    :raise NotAuthenticated: no token, or one that is unknown, expired or revoked.
+    """
+    scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise NotAuthenticated("缺少有效的访问令牌，或令牌已过期。")
+    return user_for_token(secret.strip())
+
+
 @bp.before_request
 def require_bearer_token():
     """Every call but token creation needs `Authorization: Bearer <token>`; cookies never count."""
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
-        return api_error(401, "unauthorized", "缺少有效的访问令牌，或令牌已过期。")
     try:
-        user = user_for_token(secret.strip())
+        user = bearer_user()
     except NotAuthenticated as refusal:
         return api_error(401, "unauthorized", refusal.message)
     # Flask-Login keeps the request's user in g._login_user; setting it here makes
@@ -38,7 +46,7 @@ def require_bearer_token():
 
 def init_api(app) -> None:
     """Register the API blueprint; it takes bearer tokens, so CSRF does not apply."""
-    from mediation.api import cases, codes, documents, regions, tokens  # noqa: F401
+    from mediation.api import cases, codes, court, documents, regions, tokens  # noqa: F401
 
     api.init_app(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
     csrf.exempt(bp)

@@ -75,7 +75,15 @@ def show(case_id):
 @bp.route(f"{CASE}/transitions", methods=["POST"])
 @bp.arguments(schemas.TransitionIn, examples=schemas.TRANSITION_EXAMPLES)
 @bp.response(200, schemas.CaseOut)
-@bp.doc(summary="执行操作（状态流转）", description="各操作所需字段见 /codes 的 triggers.needs。")
+@bp.doc(
+    summary="执行操作（状态流转）",
+    description="各操作所需字段见 /codes 的 triggers.needs。法院的决定也在此执行（本院法官）："
+    "accept_application 的 court_case_number 可不填，由系统按“（年份）法院简称民特N号”编号；"
+    "confirm 和 reject_confirmation 的 ruling_text 可不填，使用系统生成的裁定书正文；"
+    "reject_confirmation 须填 ground（受理前为不予受理理由，受理后为驳回理由，见 /codes）。"
+    "裁定书盖法院印章后见 GET /cases/{case_id}/ruling.pdf。带材料的司法确认申请见 "
+    "POST /cases/{case_id}/confirmation。",
+)
 @errors(403, 409, 422)
 def transition(data, case_id):
     """Fire a trigger with the version the caller saw."""
@@ -145,16 +153,6 @@ def draft_agreement(data, case_id):
 def sign(data, case_id):
     """Record one signature; the answer says where the case now stands."""
     return ops.sign_agreement(current_user, case_id, data)
-
-
-@bp.route(f"{CASE}/confirmation", methods=["POST"])
-@bp.arguments(schemas.ConfirmationIn, examples=schemas.CONFIRMATION_EXAMPLES)
-@bp.response(200, schemas.CaseOut)
-@bp.doc(summary="申请司法确认", description="全体当事人的共同申请：执行 request_confirmation。")
-@errors(403, 409, 422)
-def request_confirmation(data, case_id):
-    """Send the joint application to the chosen court."""
-    return fire(case_id, "request_confirmation", data)
 
 
 @bp.route(f"{CASE}/parties/{PARTY}/reveal", methods=["POST"])

@@ -1,11 +1,11 @@
 """The forms of the case page's triggers: one per trigger, asking for what its guard needs.
 
 Like the page forms, they only render and collect: the operations check the values.
+申请司法确认 has a page of its own (mediation.cases.application): the case page links to it.
 """
 
 from functools import partial
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, TextAreaField
@@ -16,29 +16,10 @@ from mediation.cases.forms import (
     MultiCheckboxField,
     PageForm,
     mediator_choices,
-    path_codes,
     picked,
 )
-from mediation.errors import InvalidInput
-from mediation.extensions import db
-from mediation.i18n import choices_of, label_of
-from mediation.inputs import whole_number
-from mediation.models import Case, Court, Region
-from mediation.models.regions import court_regions
-from workflows import REJECT_GROUNDS_AFTER_ACCEPTANCE, REJECT_GROUNDS_BEFORE_ACCEPTANCE
-
-
-def court_choices(case: Case) -> list[tuple[str, str]]:
-    """The courts serving the case's grid."""
-    above = sa.select(Region.id).where(Region.code.in_(path_codes(case.grid)))
-    courts = db.session.scalars(
-        sa.select(Court)
-        .join(court_regions, court_regions.c.court_id == Court.id)
-        .where(court_regions.c.region_id.in_(above))
-        .distinct()
-        .order_by(Court.code)
-    ).all()
-    return [(court.code, court.name) for court in courts]
+from mediation.i18n import choices_of
+from mediation.models import Case
 
 
 class TriggerForm(PageForm):
@@ -117,59 +98,6 @@ class DraftAgreementForm(TriggerForm):
         return data
 
 
-class RequestConfirmationForm(TriggerForm):
-    """申请司法确认: the court and the parties' joint application."""
-
-    court = SelectField(_l("受理法院"))
-    consents = MultiCheckboxField(_l("共同申请司法确认的当事人（全体当事人均须勾选）"))
-
-    def prepare(self, case: Case) -> None:
-        """Offer the courts serving the grid and every party."""
-        self.court.choices = [PICK, *court_choices(case)]
-        self.consents.choices = [
-            (str(p.id), f"{label_of('party_roles', p.role)} {p.name}") for p in case.parties
-        ]
-
-    def payload(self) -> dict:
-        """The court's code and the ids of the consenting parties.
-
-        :raise InvalidInput: for a consent that is not a party id in ASCII digits.
-        """
-        ids = [whole_number(value) for value in self.consents.data or ()]
-        if None in ids:
-            raise InvalidInput(
-                "所选当事人无效，请刷新页面后重新勾选。", {"consents": "无效的当事人"}
-            )
-        return {"court": self.court.data, "consents": ids}
-
-
-class AcceptApplicationForm(TriggerForm):
-    """受理确认申请: the court's case number."""
-
-    court_case_number = StringField(
-        _l("法院案号"), render_kw={"placeholder": _l("如：（2026）鄂0102民特1号")}
-    )
-
-
-class ConfirmForm(TriggerForm):
-    """裁定协议有效: the ruling."""
-
-    ruling_text = TextAreaField(_l("裁定书内容"), render_kw={"rows": 4})
-
-
-class RejectConfirmationForm(TriggerForm):
-    """不予受理/驳回申请: a ground from the fixed lists."""
-
-    ground = SelectField(_l("理由"))
-
-    def prepare(self, case: Case) -> None:
-        """不予受理 grounds before the court accepted the application, 驳回 grounds after."""
-        accepted = case.status == "confirmation_accepted"
-        self.ground.label.text = _("驳回理由") if accepted else _("不予受理理由")
-        grounds = REJECT_GROUNDS_AFTER_ACCEPTANCE if accepted else REJECT_GROUNDS_BEFORE_ACCEPTANCE
-        self.ground.choices = picked("reject_grounds", grounds)
-
-
 class TerminateForm(TriggerForm):
     """终止调解: why, and which other routes the parties were told of."""
 
@@ -186,16 +114,16 @@ def reason_form(label) -> type[TriggerForm]:
     )
 
 
+# Triggers that have pages of their own rather than a form on the case page: the parties'
+# application (cases.application) and the court's decisions (the court blueprint).
+OWN_PAGES = ("request_confirmation", "accept_application", "confirm", "reject_confirmation")
+
 TRIGGER_FORMS: dict[str, type[TriggerForm]] = {
     "accept": AcceptForm,
     "decline": DeclineForm,
     "escalate": EscalateForm,
     "draft_agreement": DraftAgreementForm,
     "reopen": reason_form(_l("退回重新调解的原因")),
-    "request_confirmation": RequestConfirmationForm,
-    "accept_application": AcceptApplicationForm,
-    "confirm": ConfirmForm,
-    "reject_confirmation": RejectConfirmationForm,
     "withdraw_confirmation": reason_form(_l("当事人撤回司法确认申请的情况")),
     "remediate": reason_form(_l("重新调解的原因")),
     "terminate": TerminateForm,

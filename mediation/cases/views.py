@@ -17,7 +17,7 @@ from mediation.access import policy
 from mediation.cases import bp, forms
 from mediation.cases import operations as ops
 from mediation.cases.queries import list_cases, parse_filters
-from mediation.cases.trigger_forms import trigger_form
+from mediation.cases.trigger_forms import OWN_PAGES, trigger_form
 from mediation.errors import Conflict, InvalidInput, OperationError, Refused
 from mediation.extensions import db
 from mediation.i18n import LABELS, choices_of, label_of
@@ -34,6 +34,7 @@ ACTION_LABELS = {
     "sign": _l("协议签名"),
     "reveal": _l("查看完整号码"),
     "assign_mediator": _l("指派调解员"),
+    "extend_review": _l("延长审查期限"),
 }
 FIELD_LABELS = {"id_number": _l("身份证号码"), "phone": _l("联系电话")}
 # The coded entries of an audit event's payload, and the kinds of label their codes are of.
@@ -251,7 +252,14 @@ def new():
 @bp.route("/<int:case_id>")
 @login_required
 def detail(case_id: int):
-    """One case: parties, timeline, records, agreement and what the user may do next."""
+    """One case: parties, timeline, records, agreement and what the user may do next.
+
+    A judge has her own page of a case, with what the court needs; a case her court has not
+    received is 404 here as there.
+    """
+    if current_user.role == "judge":
+        ops.get_case(current_user, case_id)
+        return redirect(url_for("court.case", case_id=case_id))
     return case_page(case_id)
 
 
@@ -259,7 +267,7 @@ def detail(case_id: int):
 @login_required
 def transition(case_id: int, trigger: str):
     """Fire one trigger with what its form asked for."""
-    if trigger not in TRANSITION_BY_TRIGGER:
+    if trigger not in TRANSITION_BY_TRIGGER or trigger in OWN_PAGES:
         abort(404)
     form = trigger_form(trigger, request.form)
     try:
@@ -370,3 +378,7 @@ def record_page(case_id: int, form_class, operation, allowed, saved: str):
     return render_template(
         form.template, case=case, form=form, invalid=status == 400, problems=problems
     ), status
+
+
+# The application for judicial confirmation has a page of its own.
+from mediation.cases import application  # noqa: E402,F401

@@ -196,7 +196,7 @@ class Story:
             self.staff.handler(self.case, self.grid),
             "request_confirmation",
             court=self.staff.court(self.grid).code,
-            joint_application=True,
+            consents=[{"party_id": party.id, "method": "signed"} for party in self.case.parties],
         )
 
     def tell(self, final: str) -> None:
@@ -259,15 +259,10 @@ class Story:
         if final == "confirmation_rejected":
             self.fire(judge, "reject_confirmation", ground="not_civil_case")
             return
-        number = (
-            f"（{self.clock.year}）{self.staff.court(self.grid).short_name}民特{self.case.id}号"
-        )
-        self.fire(judge, "accept_application", court_case_number=number)
+        self.fire(judge, "accept_application")
         if final == "confirmation_accepted":
             return
-        self.fire(
-            judge, "confirm", ruling_text="经审查，双方达成的调解协议符合法律规定，确认有效。"
-        )
+        self.fire(judge, "confirm")
         if final == "closed":
             self.visit()
             self.fire(self.staff.handler(self.case, self.grid), "close")

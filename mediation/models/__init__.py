@@ -10,6 +10,13 @@ from mediation.models.cases import (
     Party,
     Signature,
 )
+from mediation.models.court import (
+    ConfirmationApplication,
+    ConfirmationConsent,
+    ConfirmationMaterial,
+    CourtCounter,
+    Notice,
+)
 from mediation.models.documents import IssuedDocument, StoredFile, new_public_id
 from mediation.models.regions import Committee, Court, Region, court_regions
 from mediation.models.users import ApiToken, User
@@ -21,10 +28,15 @@ __all__ = [
     "Case",
     "CaseCounter",
     "Committee",
+    "ConfirmationApplication",
+    "ConfirmationConsent",
+    "ConfirmationMaterial",
     "Court",
+    "CourtCounter",
     "FollowUpVisit",
     "IssuedDocument",
     "MediationSession",
+    "Notice",
     "Party",
     "Region",
     "Signature",

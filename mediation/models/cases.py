@@ -143,6 +143,14 @@ class Case(db.Model):
         back_populates="case", order_by="FollowUpVisit.visited_at"
     )
     agreement: so.Mapped["Agreement | None"] = so.relationship(back_populates="case")
+    applications: so.Mapped[list["ConfirmationApplication"]] = so.relationship(  # noqa: F821
+        back_populates="case", order_by="ConfirmationApplication.id"
+    )
+
+    @property
+    def application(self) -> "ConfirmationApplication | None":  # noqa: F821
+        """The newest application for judicial confirmation, if any."""
+        return self.applications[-1] if self.applications else None
 
     @property
     def state(self):

@@ -116,7 +116,7 @@ def _agreement(
         "verify_url": verify_url,
         "parties": [
             {
-                **_party(party, effective_on or drafted_on),
+                **party_details(party, effective_on or drafted_on),
                 "signature": signed.get(f"party:{party.id}"),
             }
             for party in case.parties
@@ -135,7 +135,7 @@ def _intake(case: Case) -> dict:
     received_on = china_time(case.created_at).date()
     return {
         "received_on": received_on,
-        "parties": [_party(party, received_on) for party in case.parties],
+        "parties": [party_details(party, received_on) for party in case.parties],
         "category": dict(CATEGORIES).get(case.category, case.category),
         "source": dict(SOURCES).get(case.source, case.source),
         "registrar": case.created_by.display_name if case.created_by else "",
@@ -194,7 +194,7 @@ def _event_row(event: AuditEvent, signers: dict[str, str]) -> dict:
 # ---------------------------------------------------------------------------- small helpers
 
 
-def _party(party, on: date) -> dict:
+def party_details(party, on: date) -> dict:
     """A party's details as documents print them: numbers masked, age as of `on`."""
     return {
         "role": party.role_label,

@@ -4,7 +4,9 @@ A document we issued is known by its public id (the QR code) and by the SHA-256 
 original. An uploaded copy's PAdES seal is validated against our CA (`documents.verify_pdf`),
 which also says who sealed it and when: intact, altered, or not ours; a copy whose bytes are
 a stored original's is intact whatever the validation says. What
-is said in public names no one: parties appear masked (王＊＊).
+is said in public names no one: parties appear masked (王＊＊). A court's 民事裁定书 is
+issued the same way: its number is the court case number, its issuer the court, and its
+record says what the court decided.
 """
 
 import hashlib
@@ -23,7 +25,7 @@ from documents.verification import ALTERED, INTACT, UNKNOWN
 from mediation import papers
 from mediation.errors import InvalidInput
 from mediation.extensions import db, limiter
-from mediation.models import Agreement, Case, IssuedDocument
+from mediation.models import Agreement, Case, ConfirmationApplication, IssuedDocument
 from mediation.papers.store import file_bytes
 from mediation.privacy import mask_name
 
@@ -44,7 +46,9 @@ class PublicRecord:
     """What the public page may say about a public id: no names in full, no case facts.
 
     `verdict` is the validation of the stored original's seal; None for a draft, which has
-    no seal and is not in force.
+    no seal and is not in force. For a ruling (kind "ruling") `committee` is the court,
+    `effective_on` the day of the decision and `outcome` what was decided: confirmed,
+    rejected or not_accepted.
     """
 
     public_id: str
@@ -56,6 +60,7 @@ class PublicRecord:
     verdict: Verdict | None
     # A sealed agreement whose case has since been mediated again (a new draft or seal).
     superseded: bool = False
+    outcome: str | None = None
 
     @property
     def draft(self) -> bool:
@@ -83,6 +88,7 @@ def public_record(public_id: str) -> PublicRecord | None:
             effective_on=document.effective_on,
             verdict=_stored_verdict(document),
             superseded=_superseded(document, case),
+            outcome=_outcome(document),
         )
     draft = db.session.scalar(sa.select(Agreement).where(Agreement.public_id == public_id))
     if draft is None:
@@ -103,6 +109,17 @@ def _superseded(document: IssuedDocument, case: Case) -> bool:
     agreement = case.agreement
     return document.kind == "agreement" and (
         agreement is None or agreement.sealed_document_id != document.id
+    )
+
+
+def _outcome(document: IssuedDocument) -> str | None:
+    """What the court decided in a ruling (None for any other document)."""
+    if document.kind != "ruling":
+        return None
+    return db.session.scalar(
+        sa.select(ConfirmationApplication.outcome).where(
+            ConfirmationApplication.ruling_document_id == document.id
+        )
     )
 
 

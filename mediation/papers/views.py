@@ -1,8 +1,9 @@
 """The document pages: each PDF of a case, and the public verification page.
 
-A case's PDFs need a signed-in user of its jurisdiction and open in the browser (inline), or
-download with `?download=1`. /verify and /verify/<public id> need no login: they say what a
-public id names and whether an uploaded copy is intact, within VERIFY_RATE_LIMIT per address.
+A case's PDFs, and the materials handed in with its application, need a signed-in user of
+its jurisdiction and open in the browser (inline), or download with `?download=1`. /verify
+and /verify/<public id> need no login: they say what a public id names and whether an
+uploaded copy is intact, within VERIFY_RATE_LIMIT per address.
 """
 
 from flask import Blueprint, render_template
@@ -61,6 +62,27 @@ def visit(case_id: int, visit_id: int):
 def case_file(case_id: int):
     """卷宗 of the case."""
     return downloads.send_pdf(downloads.case_file_pdf(current_user, case_id))
+
+
+@bp.route(f"{CASE}/application.pdf")
+@login_required
+def application(case_id: int):
+    """司法确认申请书 of the newest application."""
+    return downloads.send_pdf(downloads.application_pdf(current_user, case_id))
+
+
+@bp.route(f"{CASE}/materials/<int:material_id>")
+@login_required
+def material(case_id: int, material_id: int):
+    """A material handed in with the case's application, as uploaded."""
+    return downloads.send_stored(downloads.material_file(current_user, case_id, material_id))
+
+
+@bp.route(f"{CASE}/ruling.pdf")
+@login_required
+def ruling(case_id: int):
+    """民事裁定书: the court's sealed original."""
+    return downloads.send_pdf(downloads.ruling_pdf(current_user, case_id))
 
 
 # ---------------------------------------------------------------------------- verification

@@ -89,14 +89,18 @@ def test_street_officer_queue_covers_her_street(login):
 
 
 def test_judge_sees_confirmation_applications_for_her_court(login):
-    """Only applications sent to her court; no intake button for a judge."""
+    """Her home is her workbench: only applications sent to her court, each a link to the
+    court's page of the case; no intake button for a judge."""
     mine = sent_to_court("mediator_demo", GRID, COURT, "江岸的确认申请")
     sent_to_court("mediator_other", OTHER_DISTRICT_GRID, OTHER_COURT, "武昌的确认申请")
     registered("尚未调解的纠纷")
     page = home(login("judge_demo"))
     assert "送达本院的司法确认申请" in page
-    assert queue_ids(page) == [mine.id]
-    assert "司法确认申请中" in page
+    assert "待决定受理" in page and "待裁定" in page
+    assert re.findall(r'data-case-id="(\d+)"', page) == [str(mine.id)]
+    assert f'href="/court/cases/{mine.id}"' in page and "江岸的确认申请" in page
+    awaiting = page[page.index('data-testid="queue-confirmation_requested"') :]
+    assert f'data-case-id="{mine.id}"' in awaiting[: awaiting.index("</section>")]
     assert 'data-testid="intake-button"' not in page
 
 

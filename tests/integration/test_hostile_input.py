@@ -26,6 +26,7 @@ from tests.builders import (
     consents,
     form_fields,
     intake_post,
+    local_time,
     now_iso,
     session_form,
     signature_form,
@@ -108,6 +109,11 @@ class Endpoint:
         return f"/api/v1{self.path}".format(case=case.id, party=case.parties[0].id)
 
 
+def dated_consents(case: Case) -> list[dict]:
+    """Every party's written consent, with the moment it was given (a text field too)."""
+    return [{**consent, "consented_at": now_iso()} for consent in consents(case)]
+
+
 def transition(trigger: str, state: str, user: str) -> Endpoint:
     """POST /cases/<id>/transitions firing trigger with the payload its guards accept."""
 
@@ -173,7 +179,7 @@ ENDPOINTS = {
             "trigger": "request_confirmation",
             "version": case.version,
             "court": COURT,
-            "consents": consents(case),
+            "consents": dated_consents(case),
         },
         ("version", "consents.0.party_id"),
         200,
@@ -213,8 +219,17 @@ ENDPOINTS = {
         "agreement_effective",
         "POST",
         "/cases/{case}/confirmation",
-        lambda case: {"version": case.version, "court": COURT, "consents": consents(case)},
+        lambda case: {"version": case.version, "court": COURT, "consents": dated_consents(case)},
         ("version", "consents.0.party_id"),
+        200,
+    ),
+    "extension": Endpoint(
+        "judge_demo",
+        "confirmation_accepted",
+        "POST",
+        "/cases/{case}/confirmation/extension",
+        lambda case: {"version": case.version, "reason": "案情复杂，经院长批准延长审查期限。"},
+        ("version",),
         200,
     ),
     "reveal": Endpoint(
@@ -418,6 +433,29 @@ def trigger_page(trigger: str, state: str, user: str = "mediator_demo", **form) 
     return Page(user, state, f"/cases/{{case}}/transitions/{trigger}", fields, numbers)
 
 
+def confirmation_page_post(case) -> dict:
+    """The application page's form: the court, and every party's consent ticked, in writing,
+    an hour ago."""
+    rows = {
+        f"party-{party.id}-{key}": value
+        for party in case.parties
+        for key, value in (("consented", "y"), ("method", "signed"), ("consented_at", local_time()))
+    }
+    return {"version": case.version, "court": COURT, **rows}
+
+
+def court_page(decision: str, state: str, **form) -> Page:
+    """One of the judge's forms on the court's page of a case (/court/cases/<id>/<decision>),
+    with the version she saw."""
+
+    def fields(case):
+        return {"version": case.version, **{f"{decision}-{k}": v for k, v in form.items()}}
+
+    return Page(
+        "judge_demo", state, f"/court/cases/{{case}}/{decision}", fields, {"version": "版本号"}
+    )
+
+
 DRAFT = form_fields(agreement(datetime.now(UTC)))
 PAGES = {
     "login": Page(
@@ -446,26 +484,16 @@ PAGES = {
     "request_confirmation": Page(
         "mediator_demo",
         "agreement_effective",
-        "/cases/{case}/transitions/request_confirmation",
-        lambda case: {
-            "version": case.version,
-            "request_confirmation-court": COURT,
-            "request_confirmation-consents": [party.id for party in case.parties],
-        },
-        {"version": "版本号", "request_confirmation-consents": "所选当事人无效"},
+        "/cases/{case}/confirmation",
+        confirmation_page_post,
+        {"version": "版本号"},
     ),
-    "accept_application": trigger_page(
-        "accept_application",
-        "confirmation_requested",
-        "judge_demo",
-        court_case_number="（2026）鄂0102民特1号",
+    "accept_application": court_page(
+        "accept", "confirmation_requested", court_case_number="（2026）鄂0102民特1号"
     ),
-    "confirm": trigger_page(
-        "confirm", "confirmation_accepted", "judge_demo", ruling_text="确认有效。"
-    ),
-    "reject_confirmation": trigger_page(
-        "reject_confirmation", "confirmation_requested", "judge_demo", ground="not_civil_case"
-    ),
+    "confirm": court_page("ruling", "confirmation_accepted", ruling_text="确认有效。"),
+    "reject_confirmation": court_page("reject", "confirmation_requested", ground="not_civil_case"),
+    "extend_review": court_page("extend", "confirmation_accepted", reason="案情复杂，经院长批准。"),
     "withdraw_confirmation": trigger_page(
         "withdraw_confirmation", "confirmation_requested", reason="双方撤回。"
     ),

@@ -1,12 +1,17 @@
 """One policy, three answers that must agree: the case page, access.policy and the operations.
 
 For every demo role (and mediator_other, to whom a case on GRID never exists) and every state
-gen_case can build, on a fresh case: the page shows a button or form exactly when the policy
-says yes for this case; when it says yes the operation is not refused for the role (403) nor
-for the state (422 with the state's reason); when it says no for the role alone the operation
-answers 403; when no only for the state, 422. A case out of the user's scope is 404 on the
-page and NotFound from the operation (or 403 first, from an operation that asks the role
-before it looks the case up, for a role that may never act).
+gen_case can build, on a fresh case: the page shows a button, form or link exactly when the
+policy says yes for this case; when it says yes the operation is not refused for the role (403)
+nor for the state (422 with the state's reason); when it says no for the role alone the
+operation answers 403; when no only for the state, 422. A case out of the user's scope is 404
+on the page and NotFound from the operation (or 403 first, from an operation that asks the
+role before it looks the case up, for a role that may never act).
+
+A judge's page of a case is the court's (/cases/<id> sends her to /court/cases/<id>): its
+decisions are the court's triggers (can_decide and can_fire) and 延长审查期限
+(can_extend_review); of the record acts it offers what the policy lets a judge do (查看完整号码,
+posted to the court's own route).
 """
 
 import re
@@ -33,6 +38,15 @@ from workflows import STATE_BY_NAME, STATES, TRANSITION_BY_TRIGGER, TRANSITIONS
 
 TRIGGERS = tuple(dict.fromkeys(t.trigger for t in TRANSITIONS))
 STATE_NAMES = tuple(state.name for state in STATES)
+# How the court's page offers the court's triggers (the case page: data-trigger-form).
+COURT_DECISIONS = {
+    "accept_application": 'data-decision-form="accept"',
+    "reject_confirmation": 'data-decision-form="reject"',
+    "confirm": 'data-testid="confirm-link"',
+}
+# Acts whose operation looks the case up before it asks the role: out of scope, 404 for all.
+LOOKS_FIRST = ("extend",)
+EXTENSION_REASON = "案情复杂，经院长批准延长审查期限。"
 
 
 def test_every_state_is_built():
@@ -56,14 +70,36 @@ def outcome(act) -> Exception | None:
 
 
 def shown(page: str, case_id: int) -> dict[str, bool]:
-    """Which acts the case page offers, by the policy question that governs each."""
+    """Which acts the page offers, by the policy question that governs each."""
     return {
         "session": f'href="/cases/{case_id}/sessions/new"' in page,
         "visit": f'href="/cases/{case_id}/visits/new"' in page,
         "assign": f'action="/cases/{case_id}/mediator"' in page,
-        "reveal": re.search(rf'action="/cases/{case_id}/parties/\d+/reveal', page) is not None,
+        "reveal": bool(re.search(rf'action="(/court)?/cases/{case_id}/parties/\d+/reveal', page)),
         "sign": "data-signature-form" in page,
+        "extend": f'action="/court/cases/{case_id}/extend"' in page,
     }
+
+
+def trigger_shown(page: str, trigger: str) -> bool:
+    """Whether the page offers a trigger: its form on the case page, a link to its own page
+    (申请司法确认), or the decision on the court's page."""
+    marks = (
+        f'data-trigger-form="{trigger}"',
+        f'data-trigger-link="{trigger}"',
+        COURT_DECISIONS.get(trigger),
+    )
+    return any(mark in page for mark in marks if mark)
+
+
+def case_page(client, who, case_id: int):
+    """What /cases/<id> shows the user; a judge is sent on to the court's page of the case."""
+    response = client.get(f"/cases/{case_id}")
+    if who.role != "judge" or response.status_code == 404:
+        return response
+    assert response.status_code == 302, f"judge: /cases/{case_id} answered {response.status_code}"
+    assert response.headers["Location"].endswith(f"/court/cases/{case_id}")
+    return client.get(response.headers["Location"])
 
 
 def record_acts(who, case) -> dict:
@@ -93,6 +129,13 @@ def record_acts(who, case) -> dict:
             policy.can_sign,
             lambda: ops.sign_agreement(who, case.id, signature(signer), now=moment),
         ),
+        # Last: it takes the version, which an act allowed before it may have moved.
+        "extend": (
+            policy.can_extend_review,
+            lambda: ops.extend_review(
+                who, case.id, reload(case).version, reason=EXTENSION_REASON, now=moment
+            ),
+        ),
     }
 
 
@@ -120,14 +163,14 @@ def test_page_policy_and_operation_agree(login, username, state):
     role = who.role
     case = gen_case(status=state)
     assert case.status == state
-    response = login(username).get(f"/cases/{case.id}")
+    response = case_page(login(username), who, case.id)
     if username == "mediator_other":  # 武昌区's mediator: the case is never hers to see
         assert response.status_code == 404
 
     if response.status_code == 404:
         for act, (question, run) in record_acts(who, case).items():
             error = outcome(run)
-            expected = NotFound if question(who) else Forbidden
+            expected = NotFound if question(who) or act in LOOKS_FIRST else Forbidden
             assert isinstance(error, expected), f"{role} {act} out of scope: {error!r}"
         for trigger in TRIGGERS:
             error = outcome(transition(who, case, trigger))
@@ -143,8 +186,12 @@ def test_page_policy_and_operation_agree(login, username, state):
     yes_triggers = []
     for trigger in TRIGGERS:
         answer = policy.can_fire(who, trigger, case)
-        on_page = f'data-trigger-form="{trigger}"' in page
+        on_page = trigger_shown(page, trigger)
         assert on_page == answer, f"{role} in {state}: {trigger} shown={on_page} policy={answer}"
+        if trigger in COURT_DECISIONS:
+            assert not answer or policy.can_decide(who, case), f"{role} in {state}: {trigger}"
+        if trigger == "request_confirmation":
+            assert answer == policy.can_apply_confirmation(who, case), f"{role} in {state}"
         if answer:
             yes_triggers.append(trigger)
             continue

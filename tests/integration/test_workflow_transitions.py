@@ -235,14 +235,13 @@ def test_the_seal_makes_the_agreement_effective_after_the_last_signature():
     assert case.deadline_at == end_of_day(performance + timedelta(days=15))
 
 
-@pytest.mark.parametrize("how", ["joint_application", "consent records", "party ids"])
+@pytest.mark.parametrize("how", ["consent records", "party ids"])
 def test_request_confirmation_sends_the_case_to_the_chosen_court(how):
-    """The court is kept and has three days to decide; every party's consent also counts."""
+    """The court is kept and has three days to decide; every party's consent counts."""
     case = gen_case(status="agreement_effective")
     ids = [p.id for p in case.parties]
     consent = {
-        "joint_application": {"joint_application": True},
-        "consent records": {"consents": [{"party_id": i, "method": "书面"} for i in ids]},
+        "consent records": {"consents": [{"party_id": i, "method": "in_person"} for i in ids]},
         "party ids": {"consents": ids},
     }[how]
     now = beijing(2026, 5, 12, 9)
@@ -291,7 +290,13 @@ def test_reject_confirmation_keeps_the_ground_and_stops_the_court_clock(source, 
         ground,
         None,
     )
-    assert event.payload == {"ground": ground}
+    document = case.application.ruling_document
+    assert event.payload["ground"] == ground
+    assert event.payload["ruling_text"] == case.application.ruling_text
+    assert (event.payload["sha256"], event.payload["public_id"]) == (
+        document.sha256,
+        document.public_id,
+    )
 
 
 @pytest.mark.parametrize("source", ["confirmation_requested", "confirmation_accepted"])

@@ -221,14 +221,10 @@ def test_confirmation_window_ending_in_national_day_holiday_stays_open_until_aft
 # court
 
 
-def test_court_acceptance_needs_a_case_number():
-    """The judge assigns the 民特 number."""
-    assert "法院案号" in only(refused("accept_application", court_case_number=" "))
-
-
-def test_confirmation_ruling_needs_its_text():
-    """The ruling is issued with its text."""
-    assert "裁定书内容" in only(refused("confirm"))
+@pytest.mark.parametrize("trigger", ["accept_application", "confirm"])
+def test_the_court_number_and_ruling_text_are_optional(trigger):
+    """The service assigns the next 民特 number and supplies the standard ruling text."""
+    assert refused(trigger, court_case_number=" ", ruling_text="") == []
 
 
 def test_rejection_needs_a_ground():

@@ -1,12 +1,24 @@
 """Marshmallow schemas of the API's requests and responses (they make the OpenAPI document).
 
 fields: the field types, patterns and codes; requests: what each operation takes;
-responses: what it answers, dumped from the models; examples: whole request bodies.
+responses: what it answers, dumped from the models; confirmation: both for the judicial
+confirmation (the application, its materials, the court's answer); examples: whole bodies.
 """
 
+from mediation.api.schemas.confirmation import (
+    MATERIAL_MEDIA_TYPES,
+    ApplicationOut,
+    ConfirmationForm,
+    ConfirmationIn,
+    ConfirmationUpload,
+    CourtsArgs,
+    ExtensionIn,
+    MaterialFiles,
+)
 from mediation.api.schemas.examples import (
     AGREEMENT_EXAMPLES,
     CONFIRMATION_EXAMPLES,
+    EXTENSION_EXAMPLES,
     INTAKE_EXAMPLES,
     REVEAL_EXAMPLES,
     SESSION_EXAMPLES,
@@ -19,7 +31,6 @@ from mediation.api.schemas.requests import (
     AgreementIn,
     CaseIn,
     CaseListArgs,
-    ConfirmationIn,
     RevealIn,
     SealIn,
     SessionIn,
@@ -34,6 +45,7 @@ from mediation.api.schemas.responses import (
     CaseOut,
     CasePageOut,
     CodesOut,
+    CourtsOut,
     HistoryOut,
     RegionNode,
     RevealOut,
@@ -45,11 +57,13 @@ from mediation.api.schemas.responses import (
 )
 
 __all__ = [
+    "ApplicationOut",
     "AGREEMENT_EXAMPLES",
     "AMOUNT",
     "CONFIRMATION_EXAMPLES",
     "ID_NUMBER",
     "INTAKE_EXAMPLES",
+    "MATERIAL_MEDIA_TYPES",
     "PHONE",
     "REVEAL_EXAMPLES",
     "SESSION_EXAMPLES",
@@ -63,8 +77,15 @@ __all__ = [
     "CaseOut",
     "CasePageOut",
     "CodesOut",
+    "ConfirmationForm",
     "ConfirmationIn",
+    "ConfirmationUpload",
+    "CourtsArgs",
+    "CourtsOut",
+    "EXTENSION_EXAMPLES",
+    "ExtensionIn",
     "HistoryOut",
+    "MaterialFiles",
     "RegionNode",
     "RevealIn",
     "SealIn",

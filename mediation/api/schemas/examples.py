@@ -57,7 +57,10 @@ TRIGGER_PAYLOADS = {
     "escalate": {"reason_code": "complex", "reason": "涉及多户，网格层面难以协调。"},
     "draft_agreement": AGREEMENT_EXAMPLE,
     "reopen": {"reason": "被申请人对赔偿金额提出异议。"},
-    "request_confirmation": {"court": "420102-court", "joint_application": True},
+    "request_confirmation": {
+        "court": "420102-court",
+        "consents": [{"party_id": 1, "method": "signed"}, {"party_id": 2, "method": "signed"}],
+    },
     "accept_application": {"court_case_number": "（2026）鄂0102民特15号"},
     "confirm": {"ruling_text": "经审查，双方达成的调解协议符合法律规定，确认有效。"},
     "reject_confirmation": {"ground": "not_civil_case"},
@@ -115,6 +118,23 @@ CONFIRMATION_EXAMPLES = {
                 {"party_id": 2, "method": "signed"},
             ],
         },
+    ),
+    "recorded_consent": example(
+        "一方申请，另一方的同意已记录在案",
+        {
+            "version": 5,
+            "court": "420102-court",
+            "consents": [
+                {"party_id": 1, "method": "in_person"},
+                {"party_id": 2, "method": "oral", "consented_at": "2026-11-25T10:00:00+08:00"},
+            ],
+        },
+    ),
+}
+EXTENSION_EXAMPLES = {
+    "approved": example(
+        "经院长批准延长审查期限",
+        {"version": 7, "reason": "案情复杂，需进一步核实财产权利证明，经院长批准延长审查期限。"},
     )
 }
 REVEAL_EXAMPLES = {"phone": example("查看完整电话", {"field": "phone"})}

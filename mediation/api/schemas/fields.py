@@ -8,12 +8,16 @@ check are one thing. A response field writes a value of the model it dumps; wher
 is not an attribute (a masked number, the caller's triggers) the field computes it.
 """
 
+import copy
+
 import marshmallow as ma
 
-from mediation.inputs import whole_number
+from mediation.inputs import loads, whole_number
 from workflows import (
+    CONSENT_METHODS,
     DECLINE_REASONS,
     ESCALATE_REASONS,
+    MATERIAL_KINDS,
     REJECT_GROUNDS_AFTER_ACCEPTANCE,
     ROLES,
     STATES,
@@ -35,6 +39,8 @@ TRIGGER_CODES = [transition.trigger for transition in TRANSITIONS]
 REASON_CODES = identifiers(DECLINE_REASONS) + identifiers(ESCALATE_REASONS)
 # Every 不予受理 ground is also a 驳回 ground: the longer list holds both.
 GROUND_CODES = identifiers(REJECT_GROUNDS_AFTER_ACCEPTANCE)
+CONSENT_METHOD_CODES = identifiers(CONSENT_METHODS)
+MATERIAL_KIND_CODES = identifiers(MATERIAL_KINDS)
 ACTOR_ROLES = [*identifiers(ROLES), SYSTEM]
 
 # ---------------------------------------------------------------------------- text patterns
@@ -128,10 +134,11 @@ class WholeNumber(ma.fields.Integer):
         super().__init__(strict=True, **kwargs)
 
 
-class PageNumber(ma.fields.Integer):
-    """A whole number from the query string, where everything arrives as text: ASCII digits."""
+class TextNumber(ma.fields.Integer):
+    """A whole number where everything arrives as text (a query string, a form field): ASCII
+    digits."""
 
-    default_error_messages = {"invalid": "应为整数（半角数字）。", "too_large": "数值过大。"}
+    default_error_messages = messages(invalid="应为整数（半角数字）。", too_large="数值过大。")
 
     def _deserialize(self, value, attr, data, **kwargs):
         """The number; "١", "１０", "1_000" and "+1" are refused (int() would take them)."""
@@ -163,6 +170,33 @@ class Record(ma.fields.Nested):
     """A JSON object described by a schema."""
 
     default_error_messages = messages(type=wrong_type("对象"))
+
+
+class Embedded(Text):
+    """A JSON document sent as the text of a form field (multipart/form-data has no other
+    way to carry a list), read as the inner field reads it from a JSON body."""
+
+    default_error_messages = {"not_json": "应为 JSON 文字。"}
+
+    def __init__(self, inner: ma.fields.Field, **kwargs):
+        super().__init__(**kwargs)
+        self.inner = inner
+
+    def _bind_to_schema(self, field_name, parent):
+        """Bind the inner field too, as a List binds its items."""
+        super()._bind_to_schema(field_name, parent)
+        self.inner = copy.deepcopy(self.inner)
+        self.inner._bind_to_schema(field_name, self)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        """The document, checked like a JSON body (mediation.inputs.loads), then the inner
+        field's value; its errors are reported under this field's name."""
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            document = loads(text)
+        except ValueError as problem:
+            raise self.make_error("not_json") from problem
+        return self.inner.deserialize(document, attr, data, **kwargs)
 
 
 def optional(field_class, *args, **kwargs):

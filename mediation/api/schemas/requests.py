@@ -9,6 +9,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 
 from mediation.api.schemas.fields import (
+    CONSENT_METHOD_CODES,
     GROUND_CODES,
     ID_NUMBER,
     PHONE,
@@ -20,9 +21,9 @@ from mediation.api.schemas.fields import (
     TRIGGER_CODES,
     Flag,
     Items,
-    PageNumber,
     Record,
     Text,
+    TextNumber,
     WholeNumber,
     amount,
     code,
@@ -37,9 +38,15 @@ from mediation.api.schemas.fields import (
     words,
 )
 from mediation.cases.cleaning import MAX_PARTIES, MAX_SIGNATURE_IMAGE, PARTY_TEXT_FIELDS
+from mediation.cases.operations.court import RULING_TEXT_LIMIT
 from mediation.cases.queries import MAX_PAGE, MAX_PER_PAGE
 from mediation.models import cases
-from workflows import CATEGORIES, EXCLUDED_MATTERS, OTHER_ROUTES, SOURCES
+from workflows import (
+    CATEGORIES,
+    EXCLUDED_MATTERS,
+    OTHER_ROUTES,
+    SOURCES,
+)
 
 REVEALABLE = ["id_number", "phone"]
 PAGE_RANGE = f"应为 1 至 {MAX_PAGE} 之间的整数。"
@@ -56,6 +63,15 @@ class RequestSchema(ma.Schema):
 
     class Meta:
         unknown = ma.RAISE
+
+
+def case_version(number_class=WholeNumber) -> ma.fields.Integer:
+    """The case version the client saw (a JSON integer, or digits in a form field)."""
+    return number_class(
+        required=True,
+        validate=id_range("版本号"),
+        metadata={"description": "客户端所见的案件版本号；已过期则 409"},
+    )
 
 
 class TokenRequest(RequestSchema):
@@ -158,18 +174,32 @@ class CaseListArgs(RequestSchema):
         metadata={"description": "true：只列超期的；false：只列未超期的"},
     )
     q = Text(validate=length(100), metadata={"description": "案号、标题或当事人姓名中的文字"})
-    page = PageNumber(validate=ma.validate.Range(min=1, max=MAX_PAGE, error=PAGE_RANGE))
-    per_page = PageNumber(
+    page = TextNumber(validate=ma.validate.Range(min=1, max=MAX_PAGE, error=PAGE_RANGE))
+    per_page = TextNumber(
         validate=ma.validate.Range(min=1, max=MAX_PER_PAGE, error=PER_PAGE_RANGE),
         metadata={"description": f"每页条数，默认 20，最多 {MAX_PER_PAGE}"},
     )
 
 
 class Consent(RequestSchema):
-    """One party's consent to apply for judicial confirmation."""
+    """One party's consent to the joint application for judicial confirmation, and how and
+    when it was given (人民调解法 Art 33)."""
 
-    party_id = WholeNumber(required=True, validate=id_range("当事人 id"))
-    method = Text(required=True, metadata={"description": "同意方式，如 signed（书面签字）"})
+    party_id = WholeNumber(
+        required=True,
+        validate=id_range("当事人 id"),
+        metadata={"description": "当事人 id（案件详情的 parties[].id）", "example": 1},
+    )
+    method = code(
+        CONSENT_METHOD_CODES,
+        "同意方式",
+        required=True,
+        description="同意方式，代码见 /codes 的 consent_methods",
+        example="signed",
+    )
+    consented_at = optional(
+        moment, "同意时间：ISO 8601，不带时区按北京时间，不晚于现在；不填为提交申请之时"
+    )
 
 
 class AgreementFields(RequestSchema):
@@ -190,33 +220,46 @@ class TransitionIn(AgreementFields):
     """Fire a trigger; which of the optional fields a trigger needs is listed in /codes."""
 
     trigger = code(TRIGGER_CODES, "操作", required=True)
-    version = WholeNumber(
-        required=True,
-        validate=id_range("版本号"),
-        metadata={"description": "客户端所见的案件版本号；已过期则 409"},
-    )
+    version = case_version()
     reason = optional(Text, metadata={"description": "理由或情况说明"})
     reason_code = guarded_code(REASON_CODES, "不予受理（decline）或上报（escalate）的理由代码")
     mediator = optional(
         Text, validate=length(64), metadata={"description": "调解员用户名（accept）"}
     )
-    ruling_text = optional(Text, metadata={"description": "裁定书内容（confirm）"})
-    ground = guarded_code(GROUND_CODES, "驳回/不予受理理由代码（reject_confirmation）")
+    ruling_text = words(
+        RULING_TEXT_LIMIT,
+        description="民事裁定书正文（confirm、reject_confirmation），段落之间空一行；"
+        "不填则使用系统按裁定结果（及理由）生成的文本",
+    )
+    ground = guarded_code(
+        GROUND_CODES,
+        "理由代码（reject_confirmation，必填）：受理前为不予受理理由（/codes 的 "
+        "reject_grounds_before_acceptance），受理后为驳回理由（reject_grounds_after_acceptance）",
+    )
     court = optional(Text, validate=length(32), metadata={"description": "法院代码"})
-    court_case_number = words(80, description="法院案号（accept_application）")
+    court_case_number = words(
+        80,
+        description="法院案号（accept_application）；不填则由系统编号："
+        "（年份）法院简称民特N号，按法院、年份顺序编号",
+    )
     routes_told = optional(
         Items,
         Text(metadata={"enum": identifiers(OTHER_ROUTES)}),
         metadata={"description": "已告知当事人的其他途径（terminate）；列表外的代码 422"},
     )
-    consents = optional(Items, Record(Consent))
-    joint_application = optional(Flag)
+    consents = optional(
+        Items,
+        Record(Consent),
+        metadata={
+            "description": "每名当事人的同意（request_confirmation）；带材料的申请见 confirmation"
+        },
+    )
 
 
 class AgreementIn(AgreementFields):
     """Save the agreement draft: fires draft_agreement."""
 
-    version = WholeNumber(required=True, validate=id_range("版本号"))
+    version = case_version()
 
 
 class SessionIn(RequestSchema):
@@ -270,14 +313,6 @@ class SignatureIn(RequestSchema):
     typed_name = words(120, description="签名人姓名（typed 时必填）")
 
 
-class ConfirmationIn(RequestSchema):
-    """The parties' joint application for judicial confirmation: fires request_confirmation."""
-
-    version = WholeNumber(required=True, validate=id_range("版本号"))
-    court = optional(Text, validate=length(32), metadata={"description": "法院代码"})
-    consents = optional(Items, Record(Consent))
-
-
 class RevealIn(RequestSchema):
     """Which number of a party to show in full."""
 
@@ -287,11 +322,7 @@ class RevealIn(RequestSchema):
 class SealIn(RequestSchema):
     """Apply the committee's seal to the fully signed agreement: fires make_effective."""
 
-    version = WholeNumber(
-        required=True,
-        validate=id_range("版本号"),
-        metadata={"description": "客户端所见的案件版本号；已过期则 409"},
-    )
+    version = case_version()
 
 
 class VerifyIn(RequestSchema):

@@ -138,6 +138,8 @@ class CodesOut(ma.Schema):
     session_outcomes = code_list()
     satisfaction = code_list()
     signature_methods = code_list()
+    consent_methods = code_list()
+    material_kinds = code_list()
 
 
 # ---------------------------------------------------------------------------- regions, cases
@@ -149,6 +151,18 @@ class RegionRef(ma.Schema):
 
     code = ma.fields.String()
     name = ma.fields.String()
+
+
+@always_present
+class CourtRef(RegionRef):
+    """A court named by its code."""
+
+
+@always_present
+class CourtsOut(ma.Schema):
+    """The courts competent for a case (GET /courts?case=<id>)."""
+
+    items = ma.fields.List(ma.fields.Nested(CourtRef))
 
 
 @always_present
@@ -324,6 +338,12 @@ class CaseOut(CaseSummary):
     ruling_text = ma.fields.String(allow_none=True)
     rejection_ground = output_code(GROUND_CODES, allow_none=True)
     agreement = ma.fields.Nested(AgreementOut, allow_none=True)
+    application = ma.fields.Nested(
+        # By name: schemas.confirmation builds on this module (CourtRef, always_present).
+        "ApplicationOut",
+        allow_none=True,
+        metadata={"description": "最近一次司法确认申请；从未申请为 null"},
+    )
     sessions = ma.fields.List(ma.fields.Nested(SessionOut))
     visits = ma.fields.List(ma.fields.Nested(VisitOut))
 

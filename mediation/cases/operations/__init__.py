@@ -8,8 +8,18 @@ it writes anything. The compare-and-set on `version` and on the chain head (`aud
 still guards every event, on SQLite and PostgreSQL alike.
 """
 
+from mediation.cases.operations.confirmation import (
+    competent_courts,
+    extend_review,
+    request_confirmation,
+)
 from mediation.cases.operations.intake import create_case
 from mediation.cases.operations.limits import end_of, time_limits
+from mediation.cases.operations.materials import (
+    MaterialUpload,
+    material_limit_bytes,
+    upload_body_limit,
+)
 from mediation.cases.operations.overdue import flag_overdue_cases
 from mediation.cases.operations.reading import get_case, get_case_for_update
 from mediation.cases.operations.records import (
@@ -23,17 +33,23 @@ from mediation.cases.operations.signatures import sign_agreement
 from mediation.cases.operations.transitions import apply_transition
 
 __all__ = [
+    "MaterialUpload",
     "apply_transition",
     "assign_mediator",
+    "competent_courts",
     "create_case",
     "end_of",
+    "extend_review",
     "flag_overdue_cases",
     "get_case",
     "get_case_for_update",
+    "material_limit_bytes",
     "record_session",
     "record_visit",
+    "request_confirmation",
     "reveal_party_field",
     "seal_agreement",
     "sign_agreement",
     "time_limits",
+    "upload_body_limit",
 ]

@@ -3,33 +3,16 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from mediation.access import policy
 from mediation.audit import build_event
 from mediation.cases.cleaning import intake_fields
+from mediation.cases.operations.counters import next_serial
 from mediation.errors import InvalidInput
 from mediation.extensions import db
 from mediation.models import Case, CaseCounter, Committee, Party, Region, User
 from mediation.models.types import utcnow
 from workflows.deadlines import china_time
-
-
-def _next_serial(committee_id: int, year: int) -> int:
-    """Take the next case serial of a committee's year; the row update serialises writers."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    db.session.execute(
-        insert(CaseCounter)
-        .values(committee_id=committee_id, year=year, last=0)
-        .on_conflict_do_nothing(index_elements=["committee_id", "year"])
-    )
-    return db.session.execute(
-        sa.update(CaseCounter)
-        .where(CaseCounter.committee_id == committee_id, CaseCounter.year == year)
-        .values(last=CaseCounter.last + 1)
-        .returning(CaseCounter.last)
-    ).scalar_one()
 
 
 def committee_for(grid: Region) -> Committee:
@@ -58,7 +41,7 @@ def create_case(user: User, data: dict, now: datetime | None = None) -> Case:
     cleaned = intake_fields(user, data)
     committee = committee_for(cleaned["grid"])
     year = china_time(now).year
-    serial = _next_serial(committee.id, year)
+    serial = next_serial(CaseCounter, "committee_id", committee.id, year)
     case = Case(
         number=f"（{year}）{committee.short_name}人调字第{serial}号",
         year=year,

@@ -1,27 +1,21 @@
 """The committee's seal on the agreement: the sealed PDF is issued, the agreement takes effect."""
 
-import logging
 from datetime import datetime
 
-from documents import KeysError
 from mediation import papers
 from mediation.access import policy
 from mediation.audit import with_retries
 from mediation.auth.operations import confirm_password
+from mediation.cases.operations.issuing import issue_sealed
 from mediation.cases.operations.limits import time_limits
 from mediation.cases.operations.reading import get_case_for_update
 from mediation.cases.operations.transitions import change_state, checked_destination
 from mediation.errors import ChainMoved, Conflict, Forbidden, InvalidInput, Refused
-from mediation.extensions import db
 from mediation.models import IssuedDocument, User
 from mediation.models.types import utcnow
 from mediation.papers.build import agreement_html
-from mediation.papers.store import store_file
 from workflows import SYSTEM
 from workflows.deadlines import china_time
-
-log = logging.getLogger(__name__)
-KEYS_UNAVAILABLE = "本调委会的电子签章密钥暂时不可用，无法加盖印章：请联系系统管理员。"
 
 
 def seal_agreement(
@@ -92,26 +86,14 @@ def _issue(case, user, now) -> IssuedDocument:
         effective_on=effective_on,
         verify_url=papers.verify_url(agreement.public_id),
     )
-    pdf = papers.renderer().pdf(html)
-    try:
-        signer = papers.keys().signer("committee", committee.code, committee.name)
-    except KeysError:
-        log.exception(
-            "sealing %s: the key of committee %s cannot be used", case.number, committee.code
-        )
-        raise Refused([KEYS_UNAVAILABLE]) from None
-    sealed = papers.seal(pdf, signer, reason=f"{committee.name}加盖印章：{case.number}")
-    stored = store_file(sealed)
-    document = IssuedDocument(
-        public_id=agreement.public_id,
-        case_id=case.id,
+    return issue_sealed(
+        case,
+        user,
+        now,
+        html=html,
         kind="agreement",
-        sha256=stored.sha256,
+        public_id=agreement.public_id,
         number=case.number,
-        issuer_name=committee.name,
-        effective_on=effective_on,
-        issued_at=now,
-        issued_by=user,
+        unit=("committee", committee),
+        reason=f"{committee.name}加盖印章：{case.number}",
     )
-    db.session.add(document)
-    return document

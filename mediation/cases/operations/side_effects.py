@@ -6,14 +6,13 @@ import sqlalchemy as sa
 
 from mediation.access import policy
 from mediation.access.scoping import can_see_region
-from mediation.cases.cleaning import AGREEMENT_KEYS, agreement_draft, stripped_text
+from mediation.cases.cleaning import AGREEMENT_KEYS, agreement_draft
+from mediation.cases.operations import court
 from mediation.cases.operations.limits import end_of
-from mediation.errors import InvalidInput, Refused
+from mediation.errors import Refused
 from mediation.extensions import db
-from mediation.models import Agreement, Case, Court, User, new_public_id
+from mediation.models import Agreement, Case, User, new_public_id
 from workflows import (
-    court_acceptance_deadline,
-    court_ruling_deadline,
     grid_deadline,
     mediation_deadline,
     visit_deadline,
@@ -31,17 +30,7 @@ def resolve_mediator(case: Case, username) -> User:
     return user
 
 
-def _resolve_court(case: Case, court_code) -> Court:
-    """The court chosen for judicial confirmation; it must serve the case's region."""
-    court = None
-    if isinstance(court_code, str):
-        court = db.session.scalar(sa.select(Court).where(Court.code == court_code.strip()))
-    if court is None or not court.serves(case.grid):
-        raise Refused([f"法院“{court_code}”不存在，或不管辖本案所在地区，请重新选择。"])
-    return court
-
-
-def _after_accept(case, payload, now, limits):
+def _after_accept(case, payload, now, limits, user=None):
     """Assign the mediator and start the grid and whole-mediation clocks."""
     if payload.get("mediator"):
         case.mediator = resolve_mediator(case, payload["mediator"])
@@ -52,13 +41,13 @@ def _after_accept(case, payload, now, limits):
     case.deadline_at = case.grid_deadline_at
 
 
-def _after_escalate(case, payload, now, limits):
+def _after_escalate(case, payload, now, limits, user=None):
     """Street level: the whole-mediation clock now applies."""
     case.escalated_at = now
     case.deadline_at = case.mediation_deadline_at
 
 
-def _after_draft_agreement(case, payload, now, limits):
+def _after_draft_agreement(case, payload, now, limits, user=None):
     """Save the agreement draft and remember which stage it came from."""
     draft = agreement_draft(payload, case.agreement)
     agreement = case.agreement or Agreement(case=case)
@@ -75,58 +64,39 @@ def _after_draft_agreement(case, payload, now, limits):
     case.came_from = case.status
 
 
-def _after_reopen(case, payload, now, limits):
+def _after_reopen(case, payload, now, limits, user=None):
     """Back to mediation: every signature collected so far is void."""
     _void_signatures(case.agreement, now)
     case.came_from = None
 
 
-def _after_make_effective(case, payload, now, limits):
+def _after_make_effective(case, payload, now, limits, user=None):
     """The agreement is in force: date it and start the follow-up clock."""
     case.effective_on = china_time(now).date()
     _follow_up_clock(case, limits)
 
 
-def _after_request_confirmation(case, payload, now, limits):
-    """Send the case to the chosen court; the court has days to decide on acceptance."""
-    case.court = _resolve_court(case, payload.get("court"))
-    case.deadline_at = court_acceptance_deadline(china_time(now), limits)
-
-
-def _after_accept_application(case, payload, now, limits):
-    """The court's case number, and the ruling clock."""
-    errors: dict[str, str] = {}
-    case.court_case_number = stripped_text(payload, "court_case_number", 80, "法院案号", errors)
-    if errors:
-        raise InvalidInput(errors["court_case_number"], errors)
-    case.deadline_at = court_ruling_deadline(china_time(now), limits)
-
-
-def _after_confirm(case, payload, now, limits):
-    """Keep the ruling; what remains is the follow-up visit."""
-    case.ruling_text = payload["ruling_text"].strip()
-    _follow_up_clock(case, limits)
-
-
-def _after_reject_confirmation(case, payload, now, limits):
-    """Record the ground; no court clock runs any more."""
-    case.rejection_ground = payload["ground"].strip()
-    case.deadline_at = None
-
-
-def _after_withdraw_confirmation(case, payload, now, limits):
+def _after_withdraw_confirmation(case, payload, now, limits, user=None):
     """The application is withdrawn; the follow-up clock applies again."""
+    court.after_withdraw_confirmation(case, payload, now, limits, user)
     _follow_up_clock(case, limits)
 
 
-def _after_remediate(case, payload, now, limits):
+def _after_confirm(case, payload, now, limits, user=None):
+    """The sealed ruling; what remains is the follow-up visit."""
+    court.after_confirm(case, payload, now, limits, user)
+    _follow_up_clock(case, limits)
+
+
+def _after_remediate(case, payload, now, limits, user=None):
     """Mediation starts again at the street, with a fresh whole-mediation clock."""
     case.mediation_deadline_at = mediation_deadline(china_time(now), limits)
     case.deadline_at = case.mediation_deadline_at
     case.came_from = None
+    court.leave_court(case)
 
 
-def _after_decline(case, payload, now, limits):
+def _after_decline(case, payload, now, limits, user=None):
     """Keep the reason code; the case ends."""
     case.decline_reason = payload["reason_code"].strip()
     _conclude(case, payload, now, limits)
@@ -144,7 +114,7 @@ def _void_signatures(agreement: Agreement, now: datetime) -> None:
         signature.voided_at = signature.voided_at or now
 
 
-def _conclude(case, payload, now, limits):
+def _conclude(case, payload, now, limits, user=None):
     """A terminal state: no clock runs."""
     case.concluded_at = now
     case.deadline_at = None
@@ -158,10 +128,10 @@ SIDE_EFFECTS = {
     "draft_agreement": _after_draft_agreement,
     "reopen": _after_reopen,
     "make_effective": _after_make_effective,
-    "request_confirmation": _after_request_confirmation,
-    "accept_application": _after_accept_application,
+    "request_confirmation": court.after_request_confirmation,
+    "accept_application": court.after_accept_application,
     "confirm": _after_confirm,
-    "reject_confirmation": _after_reject_confirmation,
+    "reject_confirmation": court.after_reject_confirmation,
     "withdraw_confirmation": _after_withdraw_confirmation,
     "remediate": _after_remediate,
     "terminate": _conclude,

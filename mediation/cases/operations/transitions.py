@@ -32,7 +32,7 @@ AUDITED_KEYS = (
     "ground",
     "routes_told",
     "consents",
-    "joint_application",
+    "materials",
     "sha256",
     "public_id",
     *AGREEMENT_KEYS,
@@ -48,6 +48,7 @@ def _facts(case: Case, payload: dict) -> CaseFacts:
         draft = agreement_draft(payload, case.agreement)
         agreement_missing, matter = draft.missing(), draft.matter
     party_ids = {p.id for p in case.parties}
+    consenting = _consenting_parties(payload.get("consents"))
     return CaseFacts(
         status=case.status,
         came_from=case.came_from,
@@ -61,8 +62,10 @@ def _facts(case: Case, payload: dict) -> CaseFacts:
         effective_on=case.effective_on,
         agreement_matter=matter,
         court_chosen=bool(payload.get("court")),
-        joint_application=payload.get("joint_application") is True
-        or (bool(party_ids) and party_ids <= _consenting_parties(payload.get("consents"))),
+        joint_application=bool(party_ids) and party_ids <= consenting,
+        consents_missing=tuple(
+            f"{p.role_label}{p.name}" for p in case.parties if p.id not in consenting
+        ),
         performance_recorded=any(v.performed is not None for v in case.visits),
         grid_deadline_at=case.grid_deadline_at,
     )
@@ -89,7 +92,7 @@ def _audited(payload: dict) -> dict:
 def change_state(case, user, trigger, dest, version, payload, now, limits) -> None:
     """Run the trigger's side effects, then move the case to dest if nobody moved it first."""
     source = case.status
-    SIDE_EFFECTS.get(trigger, lambda *args: None)(case, payload, now, limits)
+    SIDE_EFFECTS.get(trigger, lambda *args: None)(case, payload, now, limits, user)
     case.overdue = bool(case.deadline_at and case.deadline_at < now)
     reason = payload.get("reason")
     append_event(
@@ -119,13 +122,33 @@ def apply_transition(
     Raises NotFound (404) outside the user's jurisdiction, Forbidden (403) for a role the
     trigger does not list, Conflict (409) for a stale version, Refused (422) when the state
     or a guard says no, InvalidInput (400) for malformed input.
+
+    `request_confirmation` is the application of `operations.confirmation`, which records
+    each party's consent (and takes the materials there): the payload's `court` and
+    `consents` go to it. The court's decisions issue their sealed ruling on the way
+    (`operations.court`): `accept_application` assigns the next 民特 number when none is
+    typed, `confirm` and `reject_confirmation` use the generated ruling text when none is.
     """
-    payload = payload or {}
+    if trigger == "request_confirmation" and isinstance(payload, dict):
+        # Imported here: the application operation is built on this module's change_state.
+        from mediation.cases.operations.confirmation import request_confirmation
+
+        return request_confirmation(
+            user,
+            case_id,
+            version,
+            court=payload.get("court"),
+            consents=payload.get("consents") or [],
+            now=now,
+        )
+    payload = {} if payload is None else payload
     now = now or utcnow()
     limits = time_limits()
     role = user.role if user else SYSTEM
     if not isinstance(payload, dict):
         raise InvalidInput("请求内容应为对象。")
+    # The court's side effects add what they assign (number, ruling text, hash) for the log.
+    payload = dict(payload)
     if not isinstance(version, int) or isinstance(version, bool):
         raise InvalidInput("请提供案件版本号 version（整数）。", {"version": "必填，整数"})
     transition = TRANSITION_BY_TRIGGER.get(trigger)

@@ -84,6 +84,21 @@ def test_reason_ground_and_route_lists_are_included(codes):
     assert identifiers(codes["party_roles"]) == ["applicant", "respondent", "third_party"]
 
 
+def test_the_lists_of_judicial_confirmation_are_included(codes):
+    """How a party consents and which materials an application takes (法释〔2011〕5号 Art 3),
+    so that a client can build the application form."""
+    assert identifiers(codes["consent_methods"]) == ["signed", "in_person", "oral", "agent"]
+    assert identifiers(codes["material_kinds"]) == [
+        "identity",
+        "qualification",
+        "property",
+        "service_address",
+        "power_of_attorney",
+        "other",
+    ]
+    assert codes["material_kinds"][0] == {"identifier": "identity", "label": "当事人身份证明"}
+
+
 def test_every_label_is_chinese(codes):
     """Identifiers are for code; labels are what pages and documents show."""
     for name, entries in codes.items():

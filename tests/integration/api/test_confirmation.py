@@ -99,8 +99,8 @@ def test_confirmation_needs_every_party_and_a_court(api):
     """The joint application names every party and a court."""
     case = effective(api)
     path = f"/cases/{case['id']}/confirmation"
-    refusal = error(api.post("mediator_demo", path, json={"version": case["version"]}), 422)
-    assert_refused(refusal, "共同申请", "人民法院")
+    refusal = error(api.post("mediator_demo", path, json={"version": case["version"]}), 400)
+    assert set(refusal["fields"]) == {"court", "consents"}
     one = consents(case)[:1]
     body = {"version": case["version"], "court": COURT, "consents": one}
     assert_refused(error(api.post("mediator_demo", path, json=body), 422), "共同申请")
@@ -149,6 +149,16 @@ BAD_BODIES = {
             confirmation(consents=[{"party_id": "a", "method": "signed"}]),
             "party_id",
         ),
+        "consent method unknown": (
+            confirmation(consents=[{"party_id": 1, "method": "telepathy"}]),
+            "method",
+        ),
+        "consent time not a time": (
+            confirmation(consents=[{"party_id": 1, "method": "signed", "consented_at": 5}]),
+            "consented_at",
+        ),
+        "court missing": (confirmation(court=MISSING), "court"),
+        "consents missing": (confirmation(consents=MISSING), "consents"),
         "materials not supported": (confirmation(materials=["协议书.pdf"]), "materials"),
     },
 }

@@ -8,6 +8,11 @@ from tests.api_client import create, effective, error, ok, url
 from tests.builders import agreement_body, intake, session_body, signature_body, visit_body
 from tests.factories import COURT
 
+# Only a judge uses these: another role is refused for the role (403) before any case is
+# looked up, as for records; a judge of another court gets 404 (test_court_api).
+JUDGES_ONLY = [
+    ("POST", "/cases/{id}/confirmation/extension", {"version": 1, "reason": "经院长批准。"}),
+]
 ENDPOINTS = [
     ("GET", "/cases", None),
     ("POST", "/cases", intake()),
@@ -18,11 +23,16 @@ ENDPOINTS = [
     ("POST", "/cases/{id}/visits", visit_body()),
     ("PUT", "/cases/{id}/agreement", agreement_body(1)),
     ("POST", "/cases/{id}/agreement/signatures", signature_body()),
+    ("GET", "/courts?case={id}", None),
     ("POST", "/cases/{id}/confirmation", {"version": 1, "court": COURT, "consents": []}),
+    *JUDGES_ONLY,
+    ("GET", "/cases/{id}/application.pdf", None),
+    ("GET", "/cases/{id}/materials/1", None),
+    ("GET", "/cases/{id}/ruling.pdf", None),
     ("POST", "/cases/{id}/parties/{party}/reveal", {"field": "phone"}),
 ]
 ENDPOINT_IDS = [f"{method} {path}" for method, path, _body in ENDPOINTS]
-CASE_ENDPOINTS = [e for e in ENDPOINTS if "{id}" in e[1]]
+CASE_ENDPOINTS = [e for e in ENDPOINTS if "{id}" in e[1] and e not in JUDGES_ONLY]
 CASE_ENDPOINT_IDS = [f"{method} {path}" for method, path, _body in CASE_ENDPOINTS]
 
 

@@ -19,6 +19,7 @@ from mediation.api.schemas import (
     AgreementIn,
     CaseIn,
     ConfirmationIn,
+    ExtensionIn,
     RevealIn,
     SessionIn,
     SignatureIn,
@@ -37,7 +38,16 @@ from mediation.models.cases import (
 )
 from mediation.privacy import id_check_char, id_number_problem, phone_problem
 from tests.factories import gen_case, id_number
-from workflows import CATEGORIES, SOURCES, STATES, SYSTEM, TRANSITIONS
+from workflows import (
+    CATEGORIES,
+    CONSENT_METHODS,
+    MATERIAL_KINDS,
+    REJECT_GROUNDS_AFTER_ACCEPTANCE,
+    SOURCES,
+    STATES,
+    SYSTEM,
+    TRANSITIONS,
+)
 
 API = "/api/v1"
 
@@ -98,6 +108,10 @@ def enum(prop: dict) -> list:
         ("CaseOut", "category", identifiers(CATEGORIES)),
         ("PartyOut", "role", identifiers(PARTY_ROLES)),
         ("SessionOut", "outcome", identifiers(SESSION_OUTCOMES)),
+        ("Consent", "method", identifiers(CONSENT_METHODS)),
+        ("ConsentOut", "method", identifiers(CONSENT_METHODS)),
+        ("MaterialOut", "kind", identifiers(MATERIAL_KINDS)),
+        ("ApplicationOut", "ground", identifiers(REJECT_GROUNDS_AFTER_ACCEPTANCE)),
     ],
 )
 def test_every_code_field_lists_its_code_list(spec, component, field, codes):
@@ -171,6 +185,8 @@ TEXT_LIMITS = [
     (AgreementIn, "performance_method", 200),
     (AgreementIn, "performance_place", 200),
     (TransitionIn, "court_case_number", 80),
+    (TransitionIn, "ruling_text", 20000),
+    (ExtensionIn, "reason", 1000),
     (SignatureIn, "typed_name", 120),
 ]
 
@@ -366,9 +382,55 @@ def test_the_statuses_of_each_write_are_its_own(spec):
         ("post", "/tokens"): {"201", "400", "401", "413", "429"},
         ("get", "/cases"): {"200", "400", "401"},
         ("get", "/codes"): {"200", "401"},
+        ("get", "/courts"): {"200", "400", "401", "404"},
+        ("post", "/cases/{case_id}/confirmation"): {
+            "200",
+            "400",
+            "401",
+            "403",
+            "404",
+            "409",
+            "413",
+            "422",
+        },
+        ("post", "/cases/{case_id}/confirmation/extension"): {
+            "200",
+            "400",
+            "401",
+            "403",
+            "404",
+            "409",
+            "413",
+            "422",
+        },
+        ("get", "/cases/{case_id}/ruling.pdf"): {"200", "401", "404"},
+        ("get", "/cases/{case_id}/materials/{material_id}"): {"200", "401", "404"},
     }
     for (method, path), statuses in expected.items():
         assert documented(spec["paths"][API + path][method]) == statuses, path
+
+
+def test_the_application_documents_its_multipart_form(spec):
+    """JSON without files, or multipart: version, court, consents (JSON text) and a field of
+    files per material kind; its 413 names the upload limit's settings."""
+    operation = spec["paths"][f"{API}/cases/{{case_id}}/confirmation"]["post"]
+    content = operation["requestBody"]["content"]
+    assert set(content) == {"application/json", "multipart/form-data"}
+    form = schema(spec, content["multipart/form-data"]["schema"]["$ref"].rsplit("/", 1)[1])
+    kinds = identifiers(MATERIAL_KINDS)
+    assert set(form["properties"]) == {"version", "court", "consents", *kinds}
+    assert set(form["required"]) == {"version", "court", "consents"}
+    for kind in kinds:
+        files = form["properties"][kind]
+        assert files["items"] == {"type": "string", "format": "binary"}, kind
+    assert "MATERIAL_MAX_MB" in operation["responses"]["413"]["description"]
+
+
+def test_a_material_is_documented_in_each_type_it_may_have(spec):
+    """A material comes back as the PDF, JPEG or PNG it was stored as."""
+    operation = spec["paths"][f"{API}/cases/{{case_id}}/materials/{{material_id}}"]["get"]
+    types = set(operation["responses"]["200"]["content"])
+    assert types == {"application/pdf", "image/jpeg", "image/png"}
 
 
 def test_a_429_says_when_to_try_again(spec):
@@ -430,6 +492,7 @@ def test_every_trigger_a_user_fires_has_an_example(spec):
         ("/cases/{case_id}/agreement", "put", AgreementIn),
         ("/cases/{case_id}/agreement/signatures", "post", SignatureIn),
         ("/cases/{case_id}/confirmation", "post", ConfirmationIn),
+        ("/cases/{case_id}/confirmation/extension", "post", ExtensionIn),
         ("/cases/{case_id}/parties/{party_id}/reveal", "post", RevealIn),
     ],
 )
@@ -448,7 +511,9 @@ def test_response_fields_are_always_present(spec, client, token):
     """Every field of a case is required in the document, and the answer has each one."""
     case = gen_case("mediator_demo", "agreement_effective")
     answer = client.get(f"{API}/cases/{case.id}", headers=token("mediator_demo")).get_json()
-    for name in ("CaseOut", "PartyOut", "AgreementOut", "SignatureOut", "SessionOut"):
+    names = ("CaseOut", "PartyOut", "AgreementOut", "SignatureOut", "SessionOut")
+    names += ("ApplicationOut", "ConsentOut", "MaterialOut", "RulingOut", "CourtsOut")
+    for name in names:
         component = schema(spec, name)
         assert set(component["required"]) == set(component["properties"]), name
     assert set(answer) == set(schema(spec, "CaseOut")["properties"])
@@ -468,7 +533,12 @@ def test_openapi_lists_every_case_endpoint(client):
         "/api/v1/cases/{case_id}/visits": {"post"},
         "/api/v1/cases/{case_id}/agreement": {"put"},
         "/api/v1/cases/{case_id}/agreement/signatures": {"post"},
+        "/api/v1/courts": {"get"},
         "/api/v1/cases/{case_id}/confirmation": {"post"},
+        "/api/v1/cases/{case_id}/confirmation/extension": {"post"},
+        "/api/v1/cases/{case_id}/application.pdf": {"get"},
+        "/api/v1/cases/{case_id}/materials/{material_id}": {"get"},
+        "/api/v1/cases/{case_id}/ruling.pdf": {"get"},
         "/api/v1/cases/{case_id}/parties/{party_id}/reveal": {"post"},
     }
     for path, methods in expected.items():

@@ -60,6 +60,7 @@ POOL_STATES = (
     "confirmation_requested",
     "confirmation_requested",
     "confirmation_requested",
+    "confirmation_accepted",
     "confirmation_rejected",
     "confirmed",
     "intake",
@@ -71,6 +72,7 @@ INTAKE = "POST /api/v1/cases"
 TRANSITIONS = "POST /api/v1/cases/{case_id}/transitions"
 SESSIONS = "POST /api/v1/cases/{case_id}/sessions"
 VISITS = "POST /api/v1/cases/{case_id}/visits"
+EXTENSION = "POST /api/v1/cases/{case_id}/confirmation/extension"
 # Where each write on a case can succeed (a trigger: where its transition starts).
 STATES_FOR = {
     SESSIONS: policy.SESSION_STATES,
@@ -78,6 +80,7 @@ STATES_FOR = {
     "PUT /api/v1/cases/{case_id}/agreement": MEDIATION_STATES,
     "POST /api/v1/cases/{case_id}/agreement/signatures": ("agreement_drafted",),
     "POST /api/v1/cases/{case_id}/confirmation": ("agreement_effective",),
+    EXTENSION: ("confirmation_accepted",),
 }
 MUST_SUCCEED = (INTAKE, TRANSITIONS, SESSIONS, VISITS)
 
@@ -209,10 +212,12 @@ class Run:
         self.failures: list[str] = []
 
     def caller(self, case) -> dict:
-        """The mediator, or the judge for a trigger only a judge may fire."""
+        """The mediator, or the judge for a trigger only a judge may fire and for the
+        extension of the review period."""
         body = case.body if isinstance(case.body, dict) else {}
         transition = TRANSITION_BY_TRIGGER.get(body.get("trigger"))
-        if case.operation.label == TRANSITIONS and transition and "judge" in transition.roles:
+        judges = case.operation.label == TRANSITIONS and transition and "judge" in transition.roles
+        if judges or case.operation.label == EXTENSION:
             return self.headers["judge_demo"]
         return self.headers["mediator_demo"]
 

@@ -274,9 +274,16 @@ BAD_BODIES = {
             transition("request_confirmation", consents=[{"party_id": "1", "method": "signed"}]),
             "party_id",
         ),
-        "joint_application not bool": (
-            transition("request_confirmation", joint_application="yes"),
-            "joint_application",
+        "consent method not text": (
+            transition("request_confirmation", consents=[{"party_id": 1, "method": 7}]),
+            "method",
+        ),
+        "consent consented_at not a moment": (
+            transition(
+                "request_confirmation",
+                consents=[{"party_id": 1, "method": "signed", "consented_at": "昨天下午"}],
+            ),
+            "consented_at",
         ),
         "ground not text": (transition("reject_confirmation", ground={}), "ground"),
         "terms not a list": (transition("draft_agreement", terms="赔偿"), "terms"),

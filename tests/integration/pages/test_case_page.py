@@ -1,6 +1,8 @@
 """The case page (/cases/<id>): masked numbers and revealing them, who may see it, the
 timeline, and the trigger buttons each role is offered."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -85,14 +87,19 @@ def test_mediator_of_another_street_gets_404(login):
 
 
 def test_judge_cannot_see_a_case_not_sent_to_her_court(login):
-    """Before the application reaches her court the judge gets 404; after, she sees it."""
+    """Before the application reaches her court the judge gets 404 (on her court's page
+    too); after, the case page sends her to the court's page of it, which she sees."""
     case = new_case(status="agreement_effective")
     client = login("judge_demo")
     assert client.get(f"/cases/{case.id}").status_code == 404
+    assert client.get(f"/court/cases/{case.id}").status_code == 404
     parties = [p.id for p in case.parties]
     fire(case, "mediator_demo", "request_confirmation", court="420102-court", consents=parties)
-    page = text(client.get(f"/cases/{case.id}"))
-    assert "司法确认申请中" in page and 'data-trigger="accept_application"' in page
+    response = client.get(f"/cases/{case.id}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/court/cases/{case.id}")
+    page = text(client.get(response.headers["Location"]))
+    assert "司法确认申请中" in page and 'data-decision-form="accept"' in page
 
 
 def test_timeline_is_built_from_the_audit_log(login):
@@ -114,6 +121,16 @@ def test_timeline_is_built_from_the_audit_log(login):
 # ---------------------------------------------------------------------------- trigger buttons
 
 
+def trigger_links(page: str) -> set[str]:
+    """The triggers offered as links to a page of their own (申请司法确认)."""
+    return set(re.findall(r'data-trigger-link="(\w+)"', page))
+
+
+def decision_forms(page: str) -> set[str]:
+    """The judge's decisions offered as forms on the court's page of a case."""
+    return set(re.findall(r'data-decision-form="(\w+)"', page))
+
+
 @pytest.mark.parametrize(
     ("username", "expected"),
     [
@@ -131,15 +148,20 @@ def test_each_role_sees_only_the_buttons_of_its_triggers(login, username, expect
 
 
 def test_judge_sees_only_court_buttons_and_no_system_trigger_anywhere(login):
-    """No page ever offers auto_escalate or make_effective."""
+    """The mediator's page links to the application page; the judge's (the court's page)
+    offers only the court's decisions. No page ever offers auto_escalate or make_effective."""
     case = new_case(status="agreement_effective")
     mediator_page = text(login("mediator_demo").get(f"/cases/{case.id}"))
-    assert trigger_buttons(mediator_page) == {"request_confirmation", "close"}
-    fire(
-        case, "mediator_demo", "request_confirmation", court="420102-court", joint_application=True
-    )
-    judge_page = text(login("judge_demo").get(f"/cases/{case.id}"))
-    assert trigger_buttons(judge_page) == {"accept_application", "reject_confirmation"}
+    assert trigger_buttons(mediator_page) == {"close"}
+    assert trigger_links(mediator_page) == {"request_confirmation"}
+    fire(case, "mediator_demo", "request_confirmation")
+    judge = login("judge_demo")
+    assert judge.get(f"/cases/{case.id}").status_code == 302
+    judge_page = text(judge.get(f"/court/cases/{case.id}"))
+    assert decision_forms(judge_page) == {"accept", "reject"}
+    assert 'data-testid="confirm-link"' not in judge_page
+    assert trigger_buttons(judge_page) == set() and trigger_links(judge_page) == set()
+    assert "/transitions/" not in judge_page
     for page in (mediator_page, judge_page):
         assert "transitions/auto_escalate" not in page
         assert "transitions/make_effective" not in page

@@ -1,0 +1,1 @@
+"""In-app notices: a court's decisions told to the case's mediator and street officers."""
