@@ -19,9 +19,14 @@ from mediation.cases.operations.materials import (
     MaterialUpload,
     checked_materials,
 )
-from mediation.cases.operations.reading import get_case, get_case_for_update
+from mediation.cases.operations.reading import (
+    checked_version,
+    ensure_current,
+    get_case,
+    get_case_for_update,
+)
 from mediation.cases.operations.transitions import change_state, checked_destination
-from mediation.errors import ChainMoved, Conflict, Forbidden, InvalidInput, Refused
+from mediation.errors import ChainMoved, Forbidden, InvalidInput, Refused
 from mediation.extensions import db
 from mediation.inputs import whole_number
 from mediation.models import (
@@ -52,16 +57,6 @@ def competent_courts(user: User, case_id: int) -> list[Court]:
     :raise NotFound (404): no such case in the user's jurisdiction.
     """
     return courts_serving(get_case(user, case_id))
-
-
-def _version(version) -> int:
-    """The case version the client saw.
-
-    :raise InvalidInput (400): missing or not an integer.
-    """
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise InvalidInput("请提供案件版本号 version（整数）。", {"version": "必填，整数"})
-    return version
 
 
 def _consent_records(consents, now: datetime) -> list[dict]:
@@ -144,7 +139,7 @@ def request_confirmation(
         names its last day), the matter cannot be confirmed, no court or one that does not
         serve the case's region, or the case is not in agreement_effective.
     """
-    version = _version(version)
+    version = checked_version(version)
     now = now or utcnow()
     records = _consent_records(consents, now)
     files = checked_materials(materials)
@@ -154,8 +149,7 @@ def request_confirmation(
         case = get_case_for_update(user, case_id)
         if user is None or not policy.can_apply_confirmation(user):
             raise Forbidden("您的角色无权执行“申请司法确认”。")
-        if version != case.version:
-            raise Conflict(f"案件已被他人更新（当前版本 {case.version}），请刷新后重试。")
+        ensure_current(case, version)
         if unknown := {r["party_id"] for r in records} - {p.id for p in case.parties}:
             raise InvalidInput(
                 "所选当事人不属于本案，请刷新页面后重新勾选。", {"consents": str(sorted(unknown))}
@@ -224,7 +218,7 @@ def extend_review(user: User, case_id: int, version, *, reason, now: datetime | 
     :raise Conflict (409): the case changed since `version`.
     :raise Refused (422): the application is not accepted, or was extended already.
     """
-    version = _version(version)
+    version = checked_version(version)
     errors: dict[str, str] = {}
     reason = stripped_text({"reason": reason}, "reason", REASON_LIMIT, "延长理由", errors, True)
     now = now or utcnow()
@@ -235,8 +229,7 @@ def extend_review(user: User, case_id: int, version, *, reason, now: datetime | 
         policy.ensure(policy.can_extend_review(user), "延长审查期限")
         if errors:
             raise InvalidInput(errors["reason"], errors)
-        if version != case.version:
-            raise Conflict(f"案件已被他人更新（当前版本 {case.version}），请刷新后重试。")
+        ensure_current(case, version)
         if not policy.can_extend_review(user, case):
             raise Refused([_why_not_extended(case)])
         application = case.application

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from mediation.access.scoping import case_clause
-from mediation.errors import NotFound
+from mediation.errors import Conflict, InvalidInput, NotFound
 from mediation.extensions import db
 from mediation.models import Case, User
 
@@ -42,3 +42,22 @@ def get_case_for_update(user: User | None, case_id: int) -> Case:
         .execution_options(synchronize_session=False)
     )
     return get_case(user, case_id)
+
+
+def checked_version(version) -> int:
+    """The case version the client saw, which a write compares with the case's.
+
+    :raise InvalidInput (400): missing or not an integer.
+    """
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise InvalidInput("请提供案件版本号 version（整数）。", {"version": "必填，整数"})
+    return version
+
+
+def ensure_current(case: Case, version: int) -> None:
+    """Refuse a write made on a version of the case that is no longer its own.
+
+    :raise Conflict (409): somebody changed the case since the client loaded it.
+    """
+    if version != case.version:
+        raise Conflict(f"案件已被他人更新（当前版本 {case.version}），请刷新后重试。")

@@ -8,9 +8,13 @@ from mediation.audit import with_retries
 from mediation.auth.operations import confirm_password
 from mediation.cases.operations.issuing import issue_sealed
 from mediation.cases.operations.limits import time_limits
-from mediation.cases.operations.reading import get_case_for_update
+from mediation.cases.operations.reading import (
+    checked_version,
+    ensure_current,
+    get_case_for_update,
+)
 from mediation.cases.operations.transitions import change_state, checked_destination
-from mediation.errors import ChainMoved, Conflict, Forbidden, InvalidInput, Refused
+from mediation.errors import ChainMoved, Forbidden, Refused
 from mediation.models import IssuedDocument, User
 from mediation.models.types import utcnow
 from mediation.papers.build import agreement_html
@@ -45,8 +49,7 @@ def seal_agreement(
     policy.ensure(policy.can_seal(user), "加盖调委会印章")
     if password is not None:
         confirm_password(user, password)
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise InvalidInput("请提供案件版本号 version（整数）。", {"version": "必填，整数"})
+    checked_version(version)
     now = now or utcnow()
 
     def work():
@@ -55,8 +58,7 @@ def seal_agreement(
             raise Forbidden(
                 "只有本案调解委员会的调解员（街道调委会的案件为街道综治中心）能加盖印章。"
             )
-        if version != case.version:
-            raise Conflict(f"案件已被他人更新（当前版本 {case.version}），请刷新后重试。")
+        ensure_current(case, version)
         if case.status != "agreement_drafted" or case.agreement is None:
             raise Refused([f"案件当前状态为“{case.state.label}”，没有待盖章的协议。"])
         agreement = case.agreement

@@ -6,9 +6,13 @@ from decimal import Decimal
 from mediation.audit import append_event, with_retries
 from mediation.cases.cleaning import AGREEMENT_KEYS, agreement_draft
 from mediation.cases.operations.limits import time_limits
-from mediation.cases.operations.reading import get_case_for_update
+from mediation.cases.operations.reading import (
+    checked_version,
+    ensure_current,
+    get_case_for_update,
+)
 from mediation.cases.operations.side_effects import SIDE_EFFECTS
-from mediation.errors import ChainMoved, Conflict, Forbidden, InvalidInput, Refused
+from mediation.errors import ChainMoved, Forbidden, InvalidInput, Refused
 from mediation.models import Case, User
 from mediation.models.types import utcnow
 from workflows import (
@@ -149,8 +153,7 @@ def apply_transition(
         raise InvalidInput("请求内容应为对象。")
     # The court's side effects add what they assign (number, ruling text, hash) for the log.
     payload = dict(payload)
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise InvalidInput("请提供案件版本号 version（整数）。", {"version": "必填，整数"})
+    checked_version(version)
     transition = TRANSITION_BY_TRIGGER.get(trigger)
     if transition is None:
         raise InvalidInput(f"未知的操作：{trigger}。", {"trigger": "未知的操作"})
@@ -159,8 +162,7 @@ def apply_transition(
         case = get_case_for_update(user, case_id)
         if role not in transition.roles:
             raise Forbidden(f"您的角色无权执行“{transition.label}”。")
-        if version != case.version:
-            raise Conflict(f"案件已被他人更新（当前版本 {case.version}），请刷新后重试。")
+        ensure_current(case, version)
         dest = checked_destination(case, trigger, role, payload, now, limits)
         change_state(case, user, trigger, dest, version, payload, now, limits)
         return case
