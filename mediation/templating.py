@@ -40,11 +40,21 @@ def large_text_on() -> bool:
     return bool(session.get("large_text"))
 
 
+def file_size(size: int | None) -> str:
+    """A file's size for people: 820 KB, 1.4 MB."""
+    if size is None:
+        return ""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 def init_app(app) -> None:
     """Register the filters and globals."""
     app.add_template_filter(china_time, "china_time")
     app.add_template_filter(yuan, "yuan")
     app.add_template_filter(mask_id_number, "mask_id")
     app.add_template_filter(mask_phone, "mask_phone")
+    app.add_template_filter(file_size, "file_size")
     app.add_template_global(deadline_state, "deadline_state")
     app.add_template_global(large_text_on, "large_text_on")

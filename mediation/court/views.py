@@ -40,16 +40,6 @@ def judges_only():
         abort(403)
 
 
-@bp.app_template_filter("file_size")
-def file_size(size: int | None) -> str:
-    """A file's size for people: 820 KB, 1.4 MB."""
-    if size is None:
-        return ""
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
 # ---------------------------------------------------------------------------- the pages
 
 
