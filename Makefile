@@ -23,6 +23,7 @@ run: export PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 run: install system-packages
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
+	$(BIN)/flask stats rebuild --if-empty
 	$(BIN)/flask keys init
 	$(BIN)/flask serve --host 127.0.0.1 --port $(PORT)
 

@@ -34,6 +34,7 @@ def create_app(config_class=None, test_config: dict | None = None) -> Flask:
 
     from mediation import i18n, inputs, papers, security, templating
     from mediation.access import policy
+    from mediation.stats import rollups
 
     inputs.init_app(app)
     db.init_app(app)
@@ -48,6 +49,7 @@ def create_app(config_class=None, test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     policy.init_app(app)
     papers.init_app(app)
+    rollups.init_app(app)
 
     from mediation import cli
     from mediation.admin import bp as admin_bp
@@ -59,6 +61,7 @@ def create_app(config_class=None, test_config: dict | None = None) -> Flask:
     from mediation.main import bp as main_bp
     from mediation.notices.views import bp as notices_bp
     from mediation.papers.views import bp as papers_bp
+    from mediation.stats.views import bp as stats_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
@@ -67,6 +70,7 @@ def create_app(config_class=None, test_config: dict | None = None) -> Flask:
     app.register_blueprint(notices_bp, url_prefix="/notices")
     app.register_blueprint(court_bp, url_prefix="/court")
     app.register_blueprint(papers_bp)
+    app.register_blueprint(stats_bp, url_prefix="/stats")
     init_api(app)
     error_handlers.init_app(app)
     cli.init_app(app)

@@ -11,6 +11,7 @@ import sqlalchemy.orm as so
 from mediation.errors import ChainMoved, Conflict
 from mediation.extensions import db
 from mediation.models import AuditEvent, Case, User
+from mediation.stats import rollups
 from workflows import SYSTEM
 from workflows.deadlines import as_aware
 
@@ -133,6 +134,7 @@ def append_event(
             raise Conflict("案件刚被他人更新，请刷新后重试。")
         raise ChainMoved("案件刚被他人更新，请刷新后重试。")
     db.session.add(event)
+    rollups.note_changed(case.id)
     for key, value in claimed.items():
         # Already written by the UPDATE above: record it without a second UPDATE at commit.
         so.attributes.set_committed_value(case, key, value)

@@ -1,4 +1,4 @@
-"""Click commands: seed-demo, serve, `sla sweep`, `audit verify` and `keys init`."""
+"""Click commands: seed-demo, serve, `sla sweep`, `audit verify`, `keys init` and `stats`."""
 
 import sys
 
@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 from mediation.extensions import db
 from mediation.papers.commands import keys
+from mediation.stats.commands import stats
 
 sla = AppGroup("sla", help="Deadlines: escalate and flag overdue cases.")
 audit = AppGroup("audit", help="The hash-chained audit log.")
@@ -96,3 +97,4 @@ def init_app(app) -> None:
     app.cli.add_command(sla)
     app.cli.add_command(audit)
     app.cli.add_command(keys)
+    app.cli.add_command(stats)

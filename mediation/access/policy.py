@@ -129,6 +129,12 @@ def can_administer(user) -> bool:
     return user.role == "admin"
 
 
+def can_view_statistics(user) -> bool:
+    """Read the monthly statistics of one's jurisdiction: the admin the whole city's, a street
+    officer her street's. Mediators, grid workers and judges see none."""
+    return user.role in ("admin", "street_officer")
+
+
 TEMPLATE_QUESTIONS = (
     can_intake,
     can_record_session,
@@ -143,6 +149,7 @@ TEMPLATE_QUESTIONS = (
     can_extend_review,
     can_fire,
     can_administer,
+    can_view_statistics,
 )
 
 

@@ -46,7 +46,7 @@ def require_bearer_token():
 
 def init_api(app) -> None:
     """Register the API blueprint; it takes bearer tokens, so CSRF does not apply."""
-    from mediation.api import cases, codes, court, documents, regions, tokens  # noqa: F401
+    from mediation.api import cases, codes, court, documents, regions, reports, tokens  # noqa: F401
 
     api.init_app(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
     csrf.exempt(bp)

@@ -19,6 +19,7 @@ from mediation.models.court import (
 )
 from mediation.models.documents import IssuedDocument, StoredFile, new_public_id
 from mediation.models.regions import Committee, Court, Region, court_regions
+from mediation.models.stats import StatsDuration, StatsMediatorRollup, StatsRollup
 from mediation.models.users import ApiToken, User
 
 __all__ = [
@@ -40,6 +41,9 @@ __all__ = [
     "Party",
     "Region",
     "Signature",
+    "StatsDuration",
+    "StatsMediatorRollup",
+    "StatsRollup",
     "StoredFile",
     "User",
     "court_regions",

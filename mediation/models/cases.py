@@ -112,14 +112,14 @@ class Case(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     accepted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
-    escalated_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    escalated_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, index=True)
     grid_deadline_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     mediation_deadline_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     # The deadline of the stage the case is in now (grid, whole mediation, court …).
     deadline_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     overdue: so.Mapped[bool] = so.mapped_column(default=False, index=True)
-    effective_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
-    concluded_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    effective_on: so.Mapped[date | None] = so.mapped_column(sa.Date, index=True)
+    concluded_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, index=True)
     court_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("courts.id"), index=True)
     court_case_number: so.Mapped[str | None] = so.mapped_column(sa.String(80))
     ruling_text: so.Mapped[str | None] = so.mapped_column(sa.Text)
@@ -221,7 +221,7 @@ class FollowUpVisit(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
-    visited_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    visited_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, index=True)
     performed: so.Mapped[bool]
     satisfaction: so.Mapped[str] = so.mapped_column(sa.String(16))
     remaining_risk: so.Mapped[str | None] = so.mapped_column(sa.Text)

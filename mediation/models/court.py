@@ -32,7 +32,7 @@ class ConfirmationApplication(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
     court_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("courts.id"), index=True)
-    applied_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    applied_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, index=True)
     applied_by_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
     # The generated 司法确认申请书 (not sealed: it is the parties' paper, not an issued one).
     application_sha256: so.Mapped[str | None] = so.mapped_column(
@@ -47,7 +47,7 @@ class ConfirmationApplication(db.Model):
     extension_reason: so.Mapped[str | None] = so.mapped_column(sa.Text)
     # confirmed | rejected | not_accepted | withdrawn, once decided.
     outcome: so.Mapped[str | None] = so.mapped_column(sa.String(16))
-    decided_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    decided_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, index=True)
     decided_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     ground: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     ruling_text: so.Mapped[str | None] = so.mapped_column(sa.Text)

@@ -26,7 +26,7 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": 
 # Query parameters that make a different page; all others (page, category, q, …) do not.
 PAGE_MAKING_PARAMS = ("overdue",)
 # Links never followed: leaving, the API, static files, PDFs (Chromium's viewer, not ours).
-NOT_FOLLOWED = re.compile(r"^/(logout|api/|static/|locale/|display/)|\.pdf$")
+NOT_FOLLOWED = re.compile(r"^/(logout|api/|static/|locale/|display/)|\.(pdf|xlsx|csv)$")
 # Pages a user reaches by typing, a QR code or an old bookmark rather than by a link.
 TYPED = ["/no-such-page", "/verify"]
 

@@ -12,6 +12,7 @@ from mediation.errors import InvalidInput
 from mediation.extensions import db
 from mediation.models import Case, CaseCounter, Committee, Party, Region, User
 from mediation.models.types import utcnow
+from mediation.stats import rollups
 from workflows.deadlines import china_time
 
 
@@ -69,5 +70,6 @@ def create_case(user: User, data: dict, now: datetime | None = None) -> Case:
     )
     db.session.add(event)
     case.audit_head = event.hash
+    rollups.note_changed(case.id)
     db.session.commit()
     return case

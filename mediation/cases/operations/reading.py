@@ -6,6 +6,7 @@ from mediation.access.scoping import case_clause
 from mediation.errors import Conflict, InvalidInput, NotFound
 from mediation.extensions import db
 from mediation.models import Case, User
+from mediation.stats import rollups
 
 
 def get_case(user: User | None, case_id: int, *, for_update: bool = False) -> Case:
@@ -31,17 +32,22 @@ def get_case_for_update(user: User | None, case_id: int) -> Case:
     UPDATE; SQLite: the database's write lock, by a write that changes nothing). Writers to
     one case then queue up: a session recorded beside another is no conflict, and the loser
     of a transition race sees the winner's version and answers 409 before it writes anything.
+    The case's statistical events as they stand are noted, for the roll-ups at commit.
     """
     db.session.expire_all()
     if db.engine.dialect.name == "postgresql":
-        return get_case(user, case_id, for_update=True)
-    db.session.execute(
-        sa.update(Case)
-        .where(Case.id == case_id)
-        .values(audit_head=Case.audit_head)
-        .execution_options(synchronize_session=False)
-    )
-    return get_case(user, case_id)
+        case = get_case(user, case_id, for_update=True)
+    else:
+        db.session.execute(
+            sa.update(Case)
+            .where(Case.id == case_id)
+            .values(audit_head=Case.audit_head)
+            .execution_options(synchronize_session=False)
+        )
+        case = get_case(user, case_id)
+    # The statistics add the difference the operation makes to the case (stats.rollups).
+    rollups.note_before(case.id)
+    return case
 
 
 def checked_version(version) -> int:

@@ -1,0 +1,259 @@
+"""The measures of the monthly report, counted from the case tables in SQL (never in Python).
+
+Every measure is an *event* of a case in a month: its intake, its agreement taking effect,
+its end without agreement, its escalation, an application to the court, a ruling, a visit.
+`events()` is one UNION ALL of those events, each row with the case's cell (grid, category,
+source, mediator, level) and two months: the event's own (period view) and the case's intake
+month (cohort view). The report sums it for one month; the roll-ups sum it per cell.
+"""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+from mediation.models import Agreement, Case, ConfirmationApplication, FollowUpVisit
+from mediation.models.stats import MEASURES
+
+# Where an effective agreement still stands: a case mediated again after a rejection is not
+# a success until its new agreement takes effect.
+SUCCESS_STATES = (
+    "agreement_effective",
+    "confirmation_requested",
+    "confirmation_accepted",
+    "confirmed",
+    "confirmation_rejected",
+    "closed",
+)
+ENDED_STATES = {"mediation_failed": "failed", "withdrawn": "withdrawn", "declined": "declined"}
+SATISFIED = ("satisfied", "basically")
+CELL = ("grid_id", "category", "source", "mediator_id", "level")
+
+
+class china_month(FunctionElement):
+    """'YYYY-MM' of a UTC timestamp in China time (UTC+8, no daylight saving)."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+class date_month(FunctionElement):
+    """'YYYY-MM' of a date."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+class china_date(FunctionElement):
+    """The calendar date in China of a UTC timestamp."""
+
+    type = sa.Date()
+    inherit_cache = True
+
+
+class day_span(FunctionElement):
+    """Whole days from the second date to the first."""
+
+    type = sa.Integer()
+    inherit_cache = True
+
+
+@compiles(china_month, "postgresql")
+def _china_month_pg(element, compiler, **kw):
+    moment = compiler.process(element.clauses, **kw)
+    return f"to_char(({moment}) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"
+
+
+@compiles(china_month, "sqlite")
+def _china_month_sqlite(element, compiler, **kw):
+    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)}, '+8 hours')"
+
+
+@compiles(date_month, "postgresql")
+def _date_month_pg(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
+
+
+@compiles(date_month, "sqlite")
+def _date_month_sqlite(element, compiler, **kw):
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 7)"
+
+
+@compiles(china_date, "postgresql")
+def _china_date_pg(element, compiler, **kw):
+    return f"CAST(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'Asia/Shanghai' AS DATE)"
+
+
+@compiles(china_date, "sqlite")
+def _china_date_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
+
+
+@compiles(day_span, "postgresql")
+def _day_span_pg(element, compiler, **kw):
+    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
+    return f"({later} - {earlier})"
+
+
+@compiles(day_span, "sqlite")
+def _day_span_sqlite(element, compiler, **kw):
+    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+# Constants written into the SQL, not bound: PostgreSQL types a UNION's columns from them.
+ZERO = sa.literal_column("0", sa.Integer)
+ONE = sa.literal_column("1", sa.Integer)
+
+
+def _flag(condition):
+    """1 where the condition holds, else 0."""
+    return sa.case((condition, ONE), else_=ZERO)
+
+
+# The level a case is handled at: where its agreement came from, else the street once escalated.
+case_level = sa.case(
+    (Case.came_from == "grid_mediation", "grid"),
+    (Case.came_from == "street_mediation", "street"),
+    (Case.escalated_at.is_not(None), "street"),
+    else_="grid",
+)
+
+
+def _event(month, when, *joins, where=(), **measures):
+    """One kind of event as a select of the common columns; unnamed measures are 0."""
+    columns = [
+        Case.grid_id.label("grid_id"),
+        Case.category.label("category"),
+        Case.source.label("source"),
+        sa.func.coalesce(Case.mediator_id, 0).label("mediator_id"),
+        case_level.label("level"),
+        month(when).label("period_month"),
+        china_month(Case.created_at).label("cohort_month"),
+    ]
+    for name in MEASURES:
+        value = measures.get(name)
+        columns.append((ZERO if value is None else value).label(name))
+    amount = measures.get("amount")
+    columns.append((ZERO if amount is None else amount).label("amount"))
+    days = measures.get("days")
+    columns.append((sa.null() if days is None else days).cast(sa.Integer).label("days"))
+    stmt = sa.select(*columns).select_from(Case)
+    for target, on in joins:
+        stmt = stmt.join(target, on)
+    return stmt.where(*where), when
+
+
+def _on_time(level: str, done_by):
+    """(due, on time) at a level: a deadline ran there, and the case ended by it."""
+    deadline = Case.grid_deadline_at if level == "grid" else Case.mediation_deadline_at
+    due = sa.and_(case_level == level, deadline.is_not(None))
+    return _flag(due), _flag(sa.and_(due, done_by(deadline)))
+
+
+def _kinds():
+    """Every kind of event: (select, the column whose month is the event's)."""
+    by_agreement = lambda deadline: Case.effective_on <= china_date(deadline)  # noqa: E731
+    by_end = lambda deadline: Case.concluded_at <= deadline  # noqa: E731
+    due_grid, on_time_grid = _on_time("grid", by_agreement)
+    due_street, on_time_street = _on_time("street", by_agreement)
+    end_due_grid, end_on_time_grid = _on_time("grid", by_end)
+    end_due_street, end_on_time_street = _on_time("street", by_end)
+    ended = {measure: _flag(Case.status == state) for state, measure in ENDED_STATES.items()}
+    application = (ConfirmationApplication, ConfirmationApplication.case_id == Case.id)
+    visit = (FollowUpVisit, FollowUpVisit.case_id == Case.id)
+    return (
+        _event(china_month, Case.created_at, received=ONE),
+        _event(
+            date_month,
+            Case.effective_on,
+            where=(Case.effective_on.is_not(None), Case.status.in_(SUCCESS_STATES)),
+            succeeded=ONE,
+            succeeded_grid=_flag(case_level == "grid"),
+            due_grid=due_grid,
+            on_time_grid=on_time_grid,
+            due_street=due_street,
+            on_time_street=on_time_street,
+            amount=sa.func.coalesce(
+                sa.select(Agreement.amount)
+                .where(Agreement.case_id == Case.id)
+                .correlate(Case)
+                .scalar_subquery(),
+                0,
+            ),
+            days=day_span(Case.effective_on, china_date(Case.created_at)),
+        ),
+        _event(
+            china_month,
+            Case.concluded_at,
+            where=(Case.status.in_(tuple(ENDED_STATES)), Case.concluded_at.is_not(None)),
+            due_grid=end_due_grid,
+            on_time_grid=end_on_time_grid,
+            due_street=end_due_street,
+            on_time_street=end_on_time_street,
+            **ended,
+        ),
+        _event(
+            china_month,
+            Case.escalated_at,
+            where=(Case.escalated_at.is_not(None),),
+            escalated=ONE,
+        ),
+        _event(china_month, ConfirmationApplication.applied_at, application, applied=ONE),
+        _event(
+            china_month,
+            ConfirmationApplication.decided_at,
+            application,
+            where=(
+                ConfirmationApplication.outcome == "confirmed",
+                ConfirmationApplication.decided_at.is_not(None),
+            ),
+            confirmed=ONE,
+        ),
+        _event(
+            china_month,
+            FollowUpVisit.visited_at,
+            visit,
+            visited=ONE,
+            performed=_flag(FollowUpVisit.performed.is_(True)),
+            satisfied=_flag(FollowUpVisit.satisfaction.in_(SATISFIED)),
+        ),
+    )
+
+
+def events(
+    *,
+    period: tuple[datetime, datetime, date, date] | None = None,
+    cohort: tuple[datetime, datetime] | None = None,
+    case_ids=None,
+    grid_ids=None,
+):
+    """The events as one UNION ALL subquery, narrowed as asked.
+
+    period: (start, end) of the month in UTC and as dates: each event kind in its own month.
+    cohort: (start, end) in UTC: every event of the cases received then.
+    case_ids / grid_ids: only those cases / grids (lists or subqueries).
+    """
+    selects = []
+    for stmt, when in _kinds():
+        if period is not None:
+            start, end, first, after = period
+            low, high = (first, after) if when is Case.effective_on else (start, end)
+            stmt = stmt.where(when >= low, when < high)
+        if cohort is not None:
+            stmt = stmt.where(Case.created_at >= cohort[0], Case.created_at < cohort[1])
+        if case_ids is not None:
+            stmt = stmt.where(Case.id.in_(case_ids))
+        if grid_ids is not None:
+            stmt = stmt.where(Case.grid_id.in_(grid_ids))
+        selects.append(stmt)
+    return sa.union_all(*selects).subquery("events")
+
+
+def summed(events_subquery):
+    """The SUM of every measure (and the amount) over an events subquery, as labelled columns."""
+    return [
+        sa.func.coalesce(sa.func.sum(events_subquery.c[name]), 0).label(name)
+        for name in (*MEASURES, "amount")
+    ]

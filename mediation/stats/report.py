@@ -1,0 +1,264 @@
+"""The monthly report: a month, a region and a view in, every indicator with its definition out.
+
+`monthly_report` is what the dashboard, the exports, the API and `flask stats report` show.
+It reads the roll-ups (`source="rollups"`); `source="raw"` counts the same from the case
+tables, which the tests use to prove the roll-ups right and the benchmark to time the floor.
+"""
+
+import re
+import statistics
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from mediation.access import policy
+from mediation.access.scoping import region_by_code, region_roots
+from mediation.errors import InvalidInput, NotFound
+from mediation.extensions import db
+from mediation.models import Region, User
+from mediation.models.regions import LEVEL_LABELS
+from mediation.models.types import utcnow
+from mediation.stats.definitions import (
+    BREAKDOWN_COLUMNS,
+    BREAKDOWNS,
+    HEADLINE,
+    INDICATOR_BY_KEY,
+    INDICATORS,
+    LEVELS,
+    VIEWS,
+)
+from mediation.stats.readers import RawReader, RollupReader, empty
+from workflows import CATEGORIES, SOURCES
+from workflows.deadlines import china_time
+
+SECTIONS = ("indicators", "comparisons", "trend", "breakdowns")
+READERS = {"rollups": RollupReader, "raw": RawReader}
+MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def parse_month(text) -> str:
+    """'YYYY-MM' checked; None or '' means the current month in China time.
+
+    :raise InvalidInput (400): anything else, saying what to write.
+    """
+    if text in (None, ""):
+        return china_time(utcnow()).strftime("%Y-%m")
+    match = MONTH.fullmatch(str(text).strip())
+    if not match or not (1 <= int(match[2]) <= 12) or not (2000 <= int(match[1]) <= 2100):
+        message = "月份格式应为 YYYY-MM，例如 2026-11。"
+        raise InvalidInput(message, {"month": message})
+    return match[0]
+
+
+def shift(month: str, months: int) -> str:
+    """The month `months` later (earlier when negative)."""
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def monthly_report(
+    user: User | None,
+    month: str | None = None,
+    region_code: str | None = None,
+    view: str = "period",
+    source: str = "rollups",
+    sections: tuple[str, ...] = SECTIONS,
+) -> dict:
+    """The report of a month for a region in the user's jurisdiction, JSON-ready.
+
+    user None is the system (`flask stats report`): every region. region_code None: the
+    user's whole jurisdiction. sections: which parts to compute (the indicators always are).
+
+    :raise Forbidden (403): the user's role sees no statistics.
+    :raise NotFound (404): no such region in the user's jurisdiction.
+    :raise InvalidInput (400): a malformed month or an unknown view.
+    """
+    if user is not None:
+        policy.ensure(policy.can_view_statistics(user), "查看统计报表")
+    month = parse_month(month)
+    if view not in VIEWS:
+        message = "口径应为 period（期间口径）或 cohort（队列口径）。"
+        raise InvalidInput(message, {"view": message})
+    region = _region(user, region_code)
+    reader = READERS[source](region, view)
+    sums, days = reader.totals(month)
+    indicators = indicator_values(sums, days, view)
+    report = {
+        "month": month,
+        "view": view,
+        "view_label": VIEWS[view],
+        "region": {
+            "code": region.code,
+            "name": region.name,
+            "level": region.level,
+            "level_label": LEVEL_LABELS.get(region.level, region.level),
+        },
+        "generated_at": china_time(utcnow()).isoformat(timespec="seconds"),
+        "indicators": indicators,
+        "breakdown_labels": dict(BREAKDOWNS),
+        "definitions": [
+            {"key": i.key, "label": i.label, "definition": i.defined(view)} for i in INDICATORS
+        ],
+    }
+    if "comparisons" in sections:
+        report["comparisons"] = _comparisons(reader, month, indicators, view)
+    if "trend" in sections:
+        report["trend"] = _trend(reader, month)
+    if "breakdowns" in sections:
+        report["breakdowns"] = {
+            dimension: _breakdown(reader, region, month, dimension) for dimension in BREAKDOWNS
+        }
+    return report
+
+
+def _region(user: User | None, code: str | None) -> Region:
+    """The region asked for, or the top of the user's jurisdiction (the system: the root)."""
+    if code:
+        if user is None:
+            region = db.session.scalar(sa.select(Region).where(Region.code == code))
+        else:
+            region = region_by_code(user, code)
+        if region is None:
+            raise NotFound("该区域不存在，或不在您的辖区内。")
+        return region
+    if user is None:
+        roots = db.session.scalars(
+            sa.select(Region).where(Region.parent_id.is_(None)).order_by(Region.code).limit(1)
+        ).all()
+    else:
+        roots = region_roots(user)
+    if not roots:
+        raise NotFound("您的账户未关联辖区，无法生成报表。")
+    return roots[0]
+
+
+def indicator_values(sums: dict, days: dict[int, int], view: str) -> dict:
+    """Every indicator from a month's sums: numerator, denominator, value and definition."""
+    values = {}
+    for indicator in INDICATORS:
+        numerator = _total(sums, indicator.numerator)
+        denominator = _total(sums, indicator.denominator)
+        if indicator.kind == "rate":
+            value = round(numerator / denominator, 6) if denominator else None
+        elif indicator.kind == "days":
+            numerator, denominator = None, sum(days.values())
+            value = median_of(days)
+        elif indicator.kind == "amount":
+            numerator = value = float(numerator)
+        else:
+            value = numerator
+        values[indicator.key] = {
+            "label": indicator.label,
+            "unit": indicator.unit,
+            "kind": indicator.kind,
+            "numerator": numerator,
+            "denominator": denominator if indicator.denominator else None,
+            "value": value,
+            "definition": indicator.defined(view),
+        }
+    return values
+
+
+def _total(sums: dict, names) -> int | Decimal:
+    """The sum of one measure or of several."""
+    if names is None:
+        return 0
+    if isinstance(names, str):
+        return sums[names]
+    return sum(sums[name] for name in names)
+
+
+def median_of(days: dict[int, int]) -> float | None:
+    """The median of a histogram {days: cases}; None when it is empty."""
+    if not days:
+        return None
+    values = [d for d, n in sorted(days.items()) for _ in range(n)]
+    return float(statistics.median(values))
+
+
+def _change(indicator_key: str, now, before):
+    """Relative change for counts and amounts; a difference in points for rates."""
+    if now is None or before is None:
+        return None
+    if INDICATOR_BY_KEY[indicator_key].kind == "rate":
+        return round(now - before, 6)
+    return round((now - before) / before, 6) if before else None
+
+
+def _comparisons(reader, month: str, indicators: dict, view: str) -> dict:
+    """环比 (the month before) and 同比 (the month a year before) of the headline figures."""
+    earlier = {
+        which: indicator_values(*reader.totals(shift(month, back)), view)
+        for which, back in (("previous_month", -1), ("previous_year", -12))
+    }
+    comparisons = {}
+    for key in HEADLINE:
+        now = indicators[key]["value"]
+        month_before = earlier["previous_month"][key]["value"]
+        year_before = earlier["previous_year"][key]["value"]
+        comparisons[key] = {
+            "previous_month": month_before,
+            "previous_year": year_before,
+            "mom": _change(key, now, month_before),
+            "yoy": _change(key, now, year_before),
+        }
+    return comparisons
+
+
+def _trend(reader, month: str) -> list[dict]:
+    """The twelve months ending with `month`: received, succeeded and the success rate."""
+    months = [shift(month, back) for back in range(-11, 1)]
+    sums = reader.trend(months)
+    trend = []
+    for each in months:
+        row = sums.get(each) or empty()
+        rate = row["succeeded"] / row["received"] if row["received"] else None
+        trend.append(
+            {
+                "month": each,
+                "received": row["received"],
+                "succeeded": row["succeeded"],
+                "success_rate": None if rate is None else round(rate, 6),
+            }
+        )
+    return trend
+
+
+def _breakdown(reader, region: Region, month: str, dimension: str) -> list[dict]:
+    """The month split by one dimension, a row per value, most received first."""
+    sums = reader.split(month, dimension)
+    labels = _labels(region, dimension, sums)
+    rows = []
+    for code, label in labels.items():
+        values = indicator_values(sums.get(code) or empty(), {}, "period")
+        row = {"code": label.get("code", code), "label": label["label"]}
+        row.update({column: values[column]["value"] for column in BREAKDOWN_COLUMNS})
+        rows.append(row)
+    rows.sort(key=lambda row: (-row["received"], row["code"]))
+    return rows
+
+
+def _labels(region: Region, dimension: str, sums: dict) -> dict:
+    """{key in sums: {"label": …, "code": …}} for every row the breakdown shows."""
+    if dimension == "category":
+        return {code: {"label": label} for code, label in CATEGORIES}
+    if dimension == "source":
+        return {code: {"label": label} for code, label in SOURCES}
+    if dimension == "level":
+        return {code: {"label": label} for code, label in LEVELS.items()}
+    if dimension == "region":
+        children = db.session.execute(
+            sa.select(Region.id, Region.code, Region.name)
+            .where(Region.parent_id == region.id)
+            .order_by(Region.code)
+        )
+        return {rid: {"label": name, "code": code} for rid, code, name in children}
+    users = db.session.execute(
+        sa.select(User.id, User.username, User.display_name).where(
+            User.id.in_([i for i in sums if i])
+        )
+    )
+    labels = {uid: {"label": name, "code": username} for uid, username, name in users}
+    if 0 in sums:
+        labels[0] = {"label": "未指派", "code": ""}
+    return labels
