@@ -9,6 +9,9 @@ so a test can check an export against the dict, figure by figure, without a data
 
 import copy
 
+from mediation.stats.definitions import BREAKDOWN_COLUMNS
+from mediation.stats.definitions import BREAKDOWNS as BREAKDOWN_LABELS
+
 MONTH = "2026-11"
 REGION = {"code": "420102", "name": "江岸区", "level": "district", "level_label": "区"}
 
@@ -134,23 +137,7 @@ _ROWS = {
     ),
 }
 
-BREAKDOWN_COLUMNS = (
-    "received",
-    "succeeded",
-    "success_rate",
-    "concluded",
-    "concluded_success_rate",
-    "grid_resolution_rate",
-    "escalation_rate",
-)
 COUNT_COLUMNS = ("received", "succeeded", "concluded")
-BREAKDOWN_LABELS = {
-    "region": "下级区域",
-    "category": "纠纷类型",
-    "source": "案件来源",
-    "level": "化解层级",
-    "mediator": "调解员",
-}
 
 # Twelve months ending with MONTH: (month, received, succeeded); February is the festival.
 _TREND = (

@@ -59,47 +59,36 @@ class day_span(FunctionElement):
     inherit_cache = True
 
 
-@compiles(china_month, "postgresql")
-def _china_month_pg(element, compiler, **kw):
-    moment = compiler.process(element.clauses, **kw)
-    return f"to_char(({moment}) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"
+# Each function's SQL per database ({0}, {1}: its arguments). China has no daylight saving.
+DIALECT_SQL = {
+    china_month: {
+        "postgresql": "to_char(({0}) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')",
+        "sqlite": "strftime('%Y-%m', {0}, '+8 hours')",
+    },
+    date_month: {"postgresql": "to_char({0}, 'YYYY-MM')", "sqlite": "substr({0}, 1, 7)"},
+    china_date: {
+        "postgresql": "CAST(({0}) AT TIME ZONE 'Asia/Shanghai' AS DATE)",
+        "sqlite": "date({0}, '+8 hours')",
+    },
+    day_span: {
+        "postgresql": "({0} - {1})",
+        "sqlite": "CAST(julianday({0}) - julianday({1}) AS INTEGER)",
+    },
+}
 
 
-@compiles(china_month, "sqlite")
-def _china_month_sqlite(element, compiler, **kw):
-    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)}, '+8 hours')"
+def _compiler(template: str):
+    """Compile a function's arguments into its SQL template."""
+
+    def compile_function(element, compiler, **kw):
+        return template.format(*(compiler.process(c, **kw) for c in element.clauses))
+
+    return compile_function
 
 
-@compiles(date_month, "postgresql")
-def _date_month_pg(element, compiler, **kw):
-    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
-
-
-@compiles(date_month, "sqlite")
-def _date_month_sqlite(element, compiler, **kw):
-    return f"substr({compiler.process(element.clauses, **kw)}, 1, 7)"
-
-
-@compiles(china_date, "postgresql")
-def _china_date_pg(element, compiler, **kw):
-    return f"CAST(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'Asia/Shanghai' AS DATE)"
-
-
-@compiles(china_date, "sqlite")
-def _china_date_sqlite(element, compiler, **kw):
-    return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
-
-
-@compiles(day_span, "postgresql")
-def _day_span_pg(element, compiler, **kw):
-    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
-    return f"({later} - {earlier})"
-
-
-@compiles(day_span, "sqlite")
-def _day_span_sqlite(element, compiler, **kw):
-    later, earlier = (compiler.process(c, **kw) for c in element.clauses)
-    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+for _function, _dialects in DIALECT_SQL.items():
+    for _dialect, _template in _dialects.items():
+        compiles(_function, _dialect)(_compiler(_template))
 
 
 # Constants written into the SQL, not bound: PostgreSQL types a UNION's columns from them.
