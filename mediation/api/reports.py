@@ -11,6 +11,7 @@ from mediation.stats.report import monthly_report
 
 
 def _report(args) -> dict:
+    """The report the query asks for, as the caller may see it."""
     return monthly_report(current_user, args["month"], args["region"], args["view"])
 
 

@@ -7,7 +7,6 @@ denominator is 0. The measures named here are the columns of `mediation.models.s
 from dataclasses import dataclass
 
 VIEWS = {"period": "期间口径", "cohort": "队列口径"}
-VIEWS_EN = {"period": "Period view", "cohort": "Cohort view"}
 VIEW_NOTES = {
     "period": "统计本月发生的事：本月受理的、本月调解成功的、本月办结的……",
     "cohort": "统计本月受理的案件至今的结果：其中多少已调解成功、已办结……",

@@ -187,9 +187,24 @@ def _fill_sheet(sheet, title: str, table: Table) -> None:
 
 
 def _xlsx_value(value, kind: str):
-    """The value a cell holds: points of a rate's change in points, everything else as is."""
+    """The value a cell holds: points of a rate's change in points, text made inert, everything
+    else as is."""
     if kind == "points" and value is not None:
         return round(value * 100, 4)
+    if kind == "text":
+        return inert(value)
+    return value
+
+
+# What a spreadsheet would run as a formula at the start of a cell (CSV / formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value):
+    """Text that starts like a formula (a mediator named "=HYPERLINK(…)"), quoted so that
+    Excel, WPS and openpyxl keep it as text; other values unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
 
 
@@ -207,7 +222,7 @@ def csv_bytes(report: dict) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     region = report["region"]
     writer.writerow([TITLE])
-    writer.writerow(["区域", region["name"], region["code"]])
+    writer.writerow(["区域", inert(region["name"]), inert(region["code"])])
     writer.writerow(["月份", report["month"]])
     writer.writerow(["口径", report["view_label"], report["view"]])
     writer.writerow(["生成时间", report["generated_at"]])
@@ -232,4 +247,4 @@ def _csv(value, kind: str) -> str:
         return f"{value:.2f}"
     if kind == "days":
         return f"{value:.1f}"
-    return str(value)
+    return str(inert(value))

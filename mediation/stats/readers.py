@@ -19,10 +19,14 @@ from mediation.stats.measures import events, summed
 from workflows.deadlines import CHINA_TZ
 
 
+CENT = Decimal("0.01")
+
+
 def clean(row) -> dict:
     """A row of sums as plain numbers."""
     sums = {name: int(row.get(name) or 0) for name in MEASURES}
-    sums["amount"] = Decimal(str(row.get("amount") or 0))
+    # Amounts are in cents (Numeric(14, 2)); SQLite sums them as floats.
+    sums["amount"] = Decimal(str(row.get("amount") or 0)).quantize(CENT)
     return sums
 
 

@@ -6,7 +6,6 @@ tables, which the tests use to prove the roll-ups right and the benchmark to tim
 """
 
 import re
-import statistics
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -170,10 +169,15 @@ def _total(sums: dict, names) -> int | Decimal:
 
 def median_of(days: dict[int, int]) -> float | None:
     """The median of a histogram {days: cases}; None when it is empty."""
-    if not days:
+    total = sum(days.values())
+    if not total:
         return None
-    values = [d for d, n in sorted(days.items()) for _ in range(n)]
-    return float(statistics.median(values))
+    middle = ((total - 1) // 2, total // 2)  # the middle one, or the two middle ones
+    found, seen = [], 0
+    for day, count in sorted(days.items()):
+        found += [day for position in middle if seen <= position < seen + count]
+        seen += count
+    return sum(found) / 2
 
 
 def _change(indicator_key: str, now, before):
@@ -240,10 +244,10 @@ def _breakdown(reader, region: Region, month: str, dimension: str) -> list[dict]
 
 def _labels(region: Region, dimension: str, sums: dict) -> dict:
     """{key in sums: {"label": …, "code": …}} for every row the breakdown shows."""
-    if dimension == "category":
-        return {code: {"label": label} for code, label in CATEGORIES}
-    if dimension == "source":
-        return {code: {"label": label} for code, label in SOURCES}
+    if dimension in ("category", "source"):
+        listed = dict(CATEGORIES if dimension == "category" else SOURCES)
+        # A code since retired from the list still counts, under its code.
+        return {code: {"label": listed.get(code, code)} for code in {**listed, **sums}}
     if dimension == "level":
         return {code: {"label": label} for code, label in LEVELS.items()}
     if dimension == "region":

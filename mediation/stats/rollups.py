@@ -11,6 +11,7 @@ computes every row afresh, for data loaded around the operations (bench.generate
 import functools
 from collections import defaultdict
 from decimal import Decimal
+from itertools import product
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -20,9 +21,11 @@ from mediation.extensions import db
 from mediation.models import Region
 from mediation.models.stats import MEASURES, StatsDuration, StatsMediatorRollup, StatsRollup
 from mediation.stats.measures import CELL, events, summed
+from mediation.stats.readers import clean
 
 BEFORE = "stats_before"
 CHANGED = "stats_changed"
+LINEAGE = "stats_lineage"
 VIEW_MONTHS = (("period", "period_month"), ("cohort", "cohort_month"))
 VALUES = (*MEASURES, "amount")
 
@@ -35,10 +38,16 @@ def note_before(case_id: int) -> None:
 
 
 def note_changed(case_id: int) -> None:
-    """Mark a case changed in this transaction: its roll-ups follow at commit."""
+    """Mark a case changed in this transaction, if its events were noted before: its roll-ups
+    follow at commit. (An operation that counts nothing took the case uncounted.)"""
+    if case_id in db.session.info.get(BEFORE, {}):
+        db.session.info.setdefault(CHANGED, set()).add(case_id)
+
+
+def note_created(case_id: int) -> None:
+    """A case registered in this transaction: it had no events before."""
+    db.session.info.setdefault(BEFORE, {})[case_id] = {}
     db.session.info.setdefault(CHANGED, set()).add(case_id)
-    # A case created in this transaction had no events before it.
-    db.session.info.setdefault(BEFORE, {}).setdefault(case_id, {})
 
 
 def contributions(case_id: int) -> dict:
@@ -46,30 +55,39 @@ def contributions(case_id: int) -> dict:
     rows = db.session.execute(_case_cells(), {"case_ids": [case_id]}).mappings()
     cells: dict = defaultdict(lambda: defaultdict(Decimal))
     for row in rows:
-        for view, month_column in VIEW_MONTHS:
-            month, region_id = row[month_column], row["region_id"]
+        values = clean(row)  # SQLite sums amounts as floats
+        for region_id, (view, month_column) in product(ancestors(row["grid_id"]), VIEW_MONTHS):
+            month = row[month_column]
             main = (view, month, region_id, row["category"], row["source"], row["level"])
             by_mediator = (view, month, region_id, row["mediator_id"])
             for name in VALUES:
-                cells[("main", main)][name] += row[name]
-                cells[("mediator", by_mediator)][name] += row[name]
+                cells[("main", main)][name] += values[name]
+                cells[("mediator", by_mediator)][name] += values[name]
             if row["days"] is not None:
-                cells[("days", (view, month, region_id, row["days"]))]["cases"] += row["succeeded"]
+                cells[("days", (view, month, region_id, row["days"]))]["cases"] += values[
+                    "succeeded"
+                ]
     return cells
+
+
+def ancestors(grid_id: int) -> list[int]:
+    """The grid and every region above it, read from its path of codes (once a transaction)."""
+    known = db.session.info.setdefault(LINEAGE, {})
+    if grid_id not in known:
+        path = db.session.scalar(sa.select(Region.path).where(Region.id == grid_id)) or ""
+        codes = [code for code in path.split("/") if code]
+        known[grid_id] = list(
+            db.session.scalars(sa.select(Region.id).where(Region.code.in_(codes)))
+        )
+    return known[grid_id]
 
 
 @functools.cache
 def _case_cells():
-    """The events of some cases (:case_ids) summed per cell, for the grid and every region
-    above it: one statement, built once."""
+    """The events of some cases (:case_ids) summed per grid cell: one statement, built once."""
     ev = events(case_ids=sa.bindparam("case_ids", expanding=True))
-    line = lineage()
-    cell = (line.c.region_id, *(ev.c[c] for c in CELL), ev.c.period_month, ev.c.cohort_month)
-    return (
-        sa.select(*cell, ev.c.days, *summed(ev))
-        .select_from(ev.join(line, line.c.grid_id == ev.c.grid_id))
-        .group_by(*cell, ev.c.days)
-    )
+    cell = (*(ev.c[c] for c in CELL), ev.c.period_month, ev.c.cohort_month, ev.c.days)
+    return sa.select(*cell, *summed(ev)).group_by(*cell)
 
 
 def lineage():
@@ -93,6 +111,7 @@ def apply_changes(session: so.Session) -> None:
     """Add each changed case's new events minus its old ones to the roll-up rows."""
     changed = session.info.pop(CHANGED, set())
     before = session.info.pop(BEFORE, {})
+    session.info.pop(LINEAGE, None)
     if not changed:
         return
     session.flush()
@@ -112,6 +131,7 @@ def apply_changes(session: so.Session) -> None:
             rows[table].append({**dict(zip(names, key, strict=True)), **values})
     for table, batch in rows.items():
         _add(session, *TABLES[table], batch)
+    session.info.pop(LINEAGE, None)
 
 
 def _add(session, model, keys, batch) -> None:
@@ -132,8 +152,8 @@ def _add(session, model, keys, batch) -> None:
 
 def forget(session: so.Session, *_args) -> None:
     """A rolled-back transaction leaves nothing to add."""
-    session.info.pop(CHANGED, None)
-    session.info.pop(BEFORE, None)
+    for key in (CHANGED, BEFORE, LINEAGE):
+        session.info.pop(key, None)
 
 
 def init_app(app) -> None:
@@ -145,9 +165,21 @@ def init_app(app) -> None:
 
 def rebuild() -> dict[str, int]:
     """Compute every roll-up row afresh from the case tables, in one transaction; row counts."""
-    db.session.execute(sa.delete(StatsRollup))
-    db.session.execute(sa.delete(StatsMediatorRollup))
-    db.session.execute(sa.delete(StatsDuration))
+    counts = refill(db.session.connection())
+    db.session.commit()
+    return counts
+
+
+def refill(connection) -> dict[str, int]:
+    """Replace every roll-up row by a fresh count, on a connection inside a transaction (the
+    migration that made the tables fills them this way). PostgreSQL: the tables are locked
+    first, so operations committing meanwhile wait rather than deadlock with the delete."""
+    tables = [model.__table__ for model, _keys in TABLES.values()]
+    if connection.dialect.name == "postgresql":
+        names = ", ".join(table.name for table in tables)
+        connection.execute(sa.text(f"LOCK TABLE {names} IN SHARE ROW EXCLUSIVE MODE"))
+    for table in tables:
+        connection.execute(sa.delete(table))
     ev = events()
     by_view = sa.union_all(
         *(
@@ -179,7 +211,6 @@ def rebuild() -> dict[str, int]:
             .where(*where)
             .group_by(*dims)
         )
-        result = db.session.execute(sa.insert(model).from_select(names, select))
+        result = connection.execute(sa.insert(model.__table__).from_select(names, select))
         counts[model.__tablename__] = result.rowcount
-    db.session.commit()
     return counts

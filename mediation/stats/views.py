@@ -7,10 +7,6 @@ leaves what it refuses to the app's error pages: a bad month or view is 400 with
 a region outside the user's jurisdiction 404 (as one that does not exist).
 """
 
-import json
-from base64 import b64encode
-from functools import lru_cache
-
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
@@ -33,12 +29,6 @@ bp = Blueprint("stats", __name__)
 bp.add_app_template_filter(figure, "stat_figure")
 
 CHANGES = ("mom", "yoy")  # 环比, 同比
-# The charts shown on the page, in order: (name, function that draws it).
-CHARTS = (
-    ("trend", charts.trend_svg),
-    ("categories", charts.categories_svg),
-    ("levels", charts.levels_svg),
-)
 
 
 @bp.before_request
@@ -81,25 +71,9 @@ def indicator_definitions(report: dict) -> dict[str, str]:
 
 
 def chart_images(report: dict) -> dict[str, str]:
-    """The three charts of the report as data: addresses for <img>, drawn once per report.
-
-    An <img> keeps matplotlib's style attributes from meeting the page's Content-Security-
-    Policy (which allows no inline styles) and the charts' ids from meeting the page's. Drawing
-    takes most of a page's time, and a month's figures change only when cases do: the same
-    figures are drawn once and shown again from memory.
-    """
-    pictured = {key: value for key, value in report.items() if key != "generated_at"}
-    return _drawn(json.dumps(pictured, sort_keys=True, ensure_ascii=False))
-
-
-@lru_cache(maxsize=32)
-def _drawn(pictured: str) -> dict[str, str]:
-    """Draw the charts of a report given as JSON (without its moment of generation)."""
-    report = json.loads(pictured)
-    return {
-        name: "data:image/svg+xml;base64," + b64encode(draw(report).encode()).decode("ascii")
-        for name, draw in CHARTS
-    }
+    """The three charts as data: addresses for <img> (which keeps matplotlib's style attributes
+    away from the page's Content-Security-Policy), by name."""
+    return {picture["name"]: picture["src"] for picture in charts.pictures(report)}
 
 
 def has_gaps(report: dict) -> bool:

@@ -1,5 +1,7 @@
 """monthly statistics roll-ups and indexes for the month's events
 
+The roll-ups of a database with cases are counted here (mediation.stats.rollups.refill).
+
 Revision ID: aee22775ba84
 Revises: 88c7407a0558
 Create Date: 2026-12-06 07:08:04.774128
@@ -110,6 +112,14 @@ def upgrade():
         )
 
     # ### end Alembic commands ###
+
+    # A database that already holds cases gets its roll-ups counted now: operations only add
+    # their differences to what is there. (A new database has no cases: nothing to count.)
+    bind = op.get_bind()
+    if bind.execute(sa.text("SELECT 1 FROM cases LIMIT 1")).first() is not None:
+        from mediation.stats.rollups import refill
+
+        refill(bind)
 
 
 def downgrade():

@@ -264,3 +264,21 @@ def test_an_empty_month_shows_dashes_not_zero_percent(app):
         html = report_html(empty_report())
     assert "本月受理矛盾纠纷0件，调解成功0件，调解成功率—。" in html
     assert "0.0%" not in html
+
+
+def test_a_name_that_looks_like_a_formula_stays_text(app):
+    """CSV/formula injection: a mediator's display name is typed by people."""
+    report = sample_report()
+    report["breakdowns"]["mediator"][0]["label"] = '=HYPERLINK("http://evil.example","点此")'
+    report["breakdowns"]["mediator"][1]["label"] = "@SUM(1+1)"
+    with app.app_context():
+        book = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes(report)))
+        text = exports.csv_bytes(report).decode("utf-8-sig")
+    names = [row["名称"] for row in records(book["调解员"])[:2]]
+    assert [cell.value for cell in names] == [
+        '\'=HYPERLINK("http://evil.example","点此")',
+        "'@SUM(1+1)",
+    ]
+    assert all(cell.data_type == "s" for cell in names)
+    fields = [cell for line in csv.reader(io.StringIO(text)) for cell in line]
+    assert "'@SUM(1+1)" in fields and "@SUM(1+1)" not in fields

@@ -33,17 +33,18 @@ class IndicatorOut(ma.Schema):
     label = ma.fields.String()
     unit = ma.fields.String()
     kind = ma.fields.String(metadata={"enum": ["count", "rate", "amount", "days"]})
-    numerator = ma.fields.Float(allow_none=True)
+    # Counts stay integers and amounts keep their cents: the numbers go out as computed.
+    numerator = ma.fields.Raw(allow_none=True, metadata={"type": "number"})
     denominator = ma.fields.Integer(allow_none=True)
-    value = ma.fields.Float(allow_none=True)
+    value = ma.fields.Raw(allow_none=True, metadata={"type": "number"})
     definition = ma.fields.String()
 
 
 class ComparisonOut(ma.Schema):
     """环比 and 同比: relative change of a count, difference in points of a rate."""
 
-    previous_month = ma.fields.Float(allow_none=True)
-    previous_year = ma.fields.Float(allow_none=True)
+    previous_month = ma.fields.Raw(allow_none=True, metadata={"type": "number"})
+    previous_year = ma.fields.Raw(allow_none=True, metadata={"type": "number"})
     mom = ma.fields.Float(allow_none=True)
     yoy = ma.fields.Float(allow_none=True)
 

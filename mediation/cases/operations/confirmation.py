@@ -225,7 +225,7 @@ def extend_review(user: User, case_id: int, version, *, reason, now: datetime | 
 
     def work():
         # As for the court's triggers: the jurisdiction (404), the role (403), then the input.
-        case = get_case_for_update(user, case_id)
+        case = get_case_for_update(user, case_id, counted=False)
         policy.ensure(policy.can_extend_review(user), "延长审查期限")
         if errors:
             raise InvalidInput(errors["reason"], errors)

@@ -70,6 +70,6 @@ def create_case(user: User, data: dict, now: datetime | None = None) -> Case:
     )
     db.session.add(event)
     case.audit_head = event.hash
-    rollups.note_changed(case.id)
+    rollups.note_created(case.id)
     db.session.commit()
     return case

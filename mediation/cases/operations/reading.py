@@ -25,14 +25,15 @@ def get_case(user: User | None, case_id: int, *, for_update: bool = False) -> Ca
     return case
 
 
-def get_case_for_update(user: User | None, case_id: int) -> Case:
+def get_case_for_update(user: User | None, case_id: int, *, counted: bool = True) -> Case:
     """get_case, holding the case row until commit; read afresh once it is held.
 
     Every operation that writes a case takes it this way first (PostgreSQL: SELECT … FOR
     UPDATE; SQLite: the database's write lock, by a write that changes nothing). Writers to
     one case then queue up: a session recorded beside another is no conflict, and the loser
     of a transition race sees the winner's version and answers 409 before it writes anything.
-    The case's statistical events as they stand are noted, for the roll-ups at commit.
+    The case's statistical events as they stand are noted, for the roll-ups at commit; an
+    operation that changes no figure (a session, a signature, a reveal) passes counted=False.
     """
     db.session.expire_all()
     if db.engine.dialect.name == "postgresql":
@@ -46,7 +47,8 @@ def get_case_for_update(user: User | None, case_id: int) -> Case:
         )
         case = get_case(user, case_id)
     # The statistics add the difference the operation makes to the case (stats.rollups).
-    rollups.note_before(case.id)
+    if counted:
+        rollups.note_before(case.id)
     return case
 
 

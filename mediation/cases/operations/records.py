@@ -26,7 +26,7 @@ def record_session(user: User, case_id: int, data: dict, now: datetime | None = 
     fields = session_fields(data, user, now)
 
     def work():
-        case = get_case_for_update(user, case_id)
+        case = get_case_for_update(user, case_id, counted=False)
         if not policy.can_record_session(user, case):
             raise Refused([f"案件当前状态为“{case.state.label}”，不能记录调解。"])
         session = MediationSession(case=case, recorded_by=user, **fields)
@@ -95,7 +95,7 @@ def reveal_party_field(user: User, case_id: int, party_id: int, field: str, now=
     now = now or utcnow()
 
     def work():
-        case = get_case_for_update(user, case_id)
+        case = get_case_for_update(user, case_id, counted=False)
         party = next((p for p in case.parties if p.id == party_id), None)
         if party is None:
             raise NotFound("当事人不存在。")

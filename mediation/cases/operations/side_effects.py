@@ -89,7 +89,9 @@ def _after_confirm(case, payload, now, limits, user=None):
 
 
 def _after_remediate(case, payload, now, limits, user=None):
-    """Mediation starts again at the street, with a fresh whole-mediation clock."""
+    """Mediation starts again at the street, with a fresh whole-mediation clock. A case first
+    settled at grid level is now the street's: it counts as escalated from here."""
+    case.escalated_at = case.escalated_at or now
     case.mediation_deadline_at = mediation_deadline(china_time(now), limits)
     case.deadline_at = case.mediation_deadline_at
     case.came_from = None

@@ -25,7 +25,7 @@ def sign_agreement(user: User, case_id: int, data: dict, now: datetime | None = 
     fields = signature_fields(data)
 
     def work():
-        case = get_case_for_update(user, case_id)
+        case = get_case_for_update(user, case_id, counted=False)
         if not policy.can_sign(user, case):
             raise Refused([f"案件当前状态为“{case.state.label}”，没有待签署的协议。"])
         agreement = case.agreement

@@ -205,3 +205,26 @@ def test_a_malformed_month_says_how_to_write_it(month):
 def test_an_unknown_view_is_refused():
     with pytest.raises(InvalidInput):
         monthly_report(user("admin_demo"), "2026-03", view="weekly")
+
+
+def test_a_case_mediated_again_after_a_rejection_counts_at_the_street():
+    case = gen_case(status="confirmation_rejected", now=beijing(2026, 3, 2, 9))
+    fire(case, "mediator_demo", "remediate", beijing(2026, 3, 20, 9))
+    fire(reload(case), "mediator_demo", "terminate", beijing(2026, 3, 22, 9))
+    report = monthly_report(user("admin_demo"), "2026-03")
+    got = figures(report)
+    assert got["succeeded"][2] == 0 and got["concluded"][2] == 1  # failed in the end
+    assert got["escalation_rate"][:2] == (1, 1)
+    assert got["on_time_rate_street"][:2] == (1, 1)  # within the fresh mediation clock
+    assert got["on_time_rate_grid"][:2] == (0, 0)
+    levels = {row["code"]: row["received"] for row in report["breakdowns"]["level"]}
+    assert levels == {"grid": 0, "street": 1}
+
+
+def test_amounts_keep_their_cents():
+    draft = agreement_fields(amount="12345.6")
+    gen_case(status="agreement_effective", now=beijing(2026, 3, 2, 9), draft=draft)
+    gen_case(status="agreement_effective", now=beijing(2026, 3, 3, 9), draft={"amount": "0.45"})
+    for source in ("rollups", "raw"):
+        report = monthly_report(user("admin_demo"), "2026-03", source=source)
+        assert report["indicators"]["agreement_amount"]["value"] == 12346.05, source
