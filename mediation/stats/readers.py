@@ -18,7 +18,6 @@ from mediation.models.stats import MEASURES, StatsDuration, StatsMediatorRollup,
 from mediation.stats.measures import events, summed
 from workflows.deadlines import CHINA_TZ
 
-
 CENT = Decimal("0.01")
 
 
