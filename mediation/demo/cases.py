@@ -3,6 +3,10 @@
 Each case is driven through the real operations (create_case, apply_transition,
 record_session, sign_agreement, seal_agreement, record_visit) at past moments, so its audit
 chain, numbers and deadlines are exactly what the system would have produced.
+
+The twelve months look like a district's (`mediation.demo.plan`): intake follows the
+seasons; about 96% of the cases older than a few weeks reach an agreement, three in four of
+them at grid level (小事不出网格); the newest are still open.
 """
 
 import random
@@ -12,27 +16,15 @@ import sqlalchemy as sa
 
 from mediation.cases import operations as ops
 from mediation.demo.people import fake_id_number, fake_name, fake_phone
+from mediation.demo.plan import WITHOUT_AGREEMENT, plan
+from mediation.demo.seasons import category_on
+from mediation.demo.staff import Staff, ensure_staff
 from mediation.extensions import db
-from mediation.models import Case, Committee, Court, Region, User
+from mediation.models import Case, Region, User
 from mediation.models.types import utcnow
-from workflows import CATEGORIES, DECLINE_REASONS, ESCALATE_REASONS, SOURCES
+from workflows import DECLINE_REASONS, ESCALATE_REASONS, SOURCES
+from workflows.deadlines import CHINA_TZ
 
-# Final state → how many of every 100 demo cases end there.
-STATE_MIX = {
-    "intake": 4,
-    "declined": 3,
-    "withdrawn": 3,
-    "grid_mediation": 7,
-    "street_mediation": 5,
-    "agreement_drafted": 4,
-    "mediation_failed": 5,
-    "agreement_effective": 16,
-    "confirmation_requested": 2,
-    "confirmation_accepted": 2,
-    "confirmation_rejected": 2,
-    "confirmed": 5,
-    "closed": 42,
-}
 TITLES = {
     "marriage_family": "赡养费分担纠纷",
     "neighbor": "楼上漏水致楼下受损纠纷",
@@ -50,42 +42,39 @@ TITLES = {
     "property_management": "物业费及停车位纠纷",
     "other": "借款纠纷",
 }
-STAFF_PREFIX = "demo_"
-# Cases still in these states were received recently; the others spread over the year.
-OPEN_STATES = (
-    "intake",
-    "grid_mediation",
-    "street_mediation",
-    "agreement_drafted",
-    "confirmation_requested",
-    "confirmation_accepted",
-)
+# Of the cases that end in a visit and 结案, this share went to the court first.
+CLOSED_AFTER_CONFIRMATION = 0.05
 
 
 class Story:
     """One demo case's life, with its own clock moving forward from the intake day."""
 
-    def __init__(self, rng: random.Random, staff: "Staff", grid: Region, start: datetime):
+    def __init__(
+        self, rng: random.Random, staff: Staff, grid: Region, start: datetime, category: str
+    ):
         self.rng, self.staff, self.grid, self.clock = rng, staff, grid, start
+        self.category = category
         self.case: Case | None = None
+        # Until the agreement takes effect, the clock stops here (see tell).
+        self.settle_by: datetime | None = None
 
     def later(self, low_days: float, high_days: float) -> datetime:
-        """Advance the clock by a random span, never past now."""
-        self.clock = min(
-            self.clock + timedelta(days=self.rng.uniform(low_days, high_days)),
-            utcnow() - timedelta(minutes=1),
-        )
+        """Advance the clock by a random span, never past now (nor past settle_by)."""
+        limit = utcnow() - timedelta(minutes=1)
+        if self.settle_by is not None:
+            limit = min(limit, self.settle_by)
+        self.clock = min(self.clock + timedelta(days=self.rng.uniform(low_days, high_days)), limit)
         return self.clock
 
     def fire(self, user: User | None, trigger: str, **payload) -> None:
-        """Fire a trigger at the story's clock."""
+        """Fire a trigger an hour to half a day later (most disputes are settled in days)."""
         self.case = ops.apply_transition(
-            user, self.case.id, trigger, self.case.version, payload, now=self.later(0.2, 2)
+            user, self.case.id, trigger, self.case.version, payload, now=self.later(0.05, 0.6)
         )
 
     def create(self) -> None:
         """Register the dispute as the grid's worker or mediator."""
-        category = self.rng.choice(CATEGORIES)[0]
+        category = self.category
         amount = self.rng.choice([None, 800, 2500, 6000, 15000, 48000])
         self.case = ops.create_case(
             self.staff.mediator(self.grid),
@@ -121,7 +110,7 @@ class Story:
             self.staff.mediator(self.grid),
             self.case.id,
             {
-                "held_at": self.later(0.5, 3),
+                "held_at": self.later(0.1, 1),
                 "location": f"{self.grid.parent.name}人民调解室",
                 "attendees": "双方当事人",
                 "summary": "申请人陈述了诉求，被申请人说明了理由，调解员释法说理。",
@@ -174,6 +163,7 @@ class Story:
         version = db.session.get(Case, self.case.id).version
         ops.seal_agreement(sealer, self.case.id, version, now=self.later(0, 0.1))
         self.case = db.session.get(Case, self.case.id)
+        self.settle_by = None
 
     def visit(self) -> None:
         """Visit the parties after the performance deadline."""
@@ -199,8 +189,18 @@ class Story:
             consents=[{"party_id": party.id, "method": "signed"} for party in self.case.parties],
         )
 
-    def tell(self, final: str) -> None:
-        """Drive the case to its final state."""
+    def tell(self, final: str, escalate: bool) -> None:
+        """Drive the case to its final state, through the street if escalate.
+
+        An agreement takes effect within the month of intake: with a demo's few cases a
+        month, one settled in the next month would swing both months' 调解成功率 by points.
+        """
+        if final not in WITHOUT_AGREEMENT:
+            local = self.clock.astimezone(CHINA_TZ)
+            month_end = datetime(
+                local.year + local.month // 12, local.month % 12 + 1, 1, tzinfo=CHINA_TZ
+            )
+            self.settle_by = month_end - timedelta(minutes=30)
         self.create()
         if final == "intake":
             return
@@ -215,7 +215,7 @@ class Story:
         if final == "grid_mediation":
             self.fire(mediator, "accept", mediator=mediator.username)
             return
-        self.mediate(escalate=final == "street_mediation" or self.rng.random() < 0.3)
+        self.mediate(escalate)
         if final == "street_mediation":
             return
         if final == "mediation_failed":
@@ -248,7 +248,7 @@ class Story:
         """The court and closing part of the story."""
         if final == "agreement_effective":
             return
-        if final == "closed" and self.rng.random() < 0.8:
+        if final == "closed" and self.rng.random() >= CLOSED_AFTER_CONFIRMATION:
             self.visit()
             self.fire(self.staff.handler(self.case, self.grid), "close")
             return
@@ -268,82 +268,8 @@ class Story:
             self.fire(self.staff.handler(self.case, self.grid), "close")
 
 
-class Staff:
-    """Who works where: a mediator per committee, an officer per street, a judge per court."""
-
-    def __init__(self):
-        users = db.session.scalars(sa.select(User).where(User.active.is_(True))).all()
-        self.by_committee = {u.committee_id: u for u in users if u.role == "mediator"}
-        self.by_region = {u.region_id: u for u in users if u.role == "street_officer"}
-        self.by_court = {u.court_id: u for u in users if u.role == "judge"}
-        self.courts = db.session.scalars(sa.select(Court)).all()
-        self.committees = {c.region_id: c for c in db.session.scalars(sa.select(Committee)).all()}
-
-    def mediator(self, grid: Region) -> User:
-        """The community committee's mediator."""
-        return self.by_committee[self.committees[grid.parent_id].id]
-
-    def street(self, grid: Region) -> User:
-        """The street officer of the grid's street."""
-        return self.by_region[grid.parent.parent_id]
-
-    def handler(self, case: Case, grid: Region) -> User:
-        """Whoever handles the case now: the street officer once it was escalated."""
-        return self.street(grid) if case.escalated_at else self.mediator(grid)
-
-    def court(self, grid: Region) -> Court:
-        """The court serving the grid."""
-        return next(c for c in self.courts if c.serves(grid))
-
-    def judge(self, grid: Region) -> User:
-        """A judge of that court."""
-        return self.by_court[self.court(grid).id]
-
-
-def ensure_staff(password_hash: str) -> int:
-    """A mediator for every committee, an officer for every street and a judge for every court
-    that lacks one; they share the demo password."""
-    created = 0
-    users = db.session.scalars(sa.select(User)).all()
-    has_mediator = {u.committee_id for u in users if u.role == "mediator"}
-    has_officer = {u.region_id for u in users if u.role == "street_officer"}
-    has_judge = {u.court_id for u in users if u.role == "judge"}
-    for committee in db.session.scalars(sa.select(Committee)).all():
-        if committee.region.level == "community" and committee.id not in has_mediator:
-            db.session.add(
-                staff_user(
-                    f"tj{committee.region.code}", "mediator", password_hash, committee=committee
-                )
-            )
-            created += 1
-    for street in db.session.scalars(sa.select(Region).where(Region.level == "street")).all():
-        if street.id not in has_officer:
-            db.session.add(
-                staff_user(f"jd{street.code}", "street_officer", password_hash, region=street)
-            )
-            created += 1
-    for court in db.session.scalars(sa.select(Court)).all():
-        if court.id not in has_judge:
-            db.session.add(staff_user(f"fy{court.code}", "judge", password_hash, court=court))
-            created += 1
-    db.session.commit()
-    return created
-
-
-def staff_user(username: str, role: str, password_hash: str, **unit) -> User:
-    """A generated colleague with a plausible name."""
-    rng = random.Random(username)
-    return User(
-        username=STAFF_PREFIX + username,
-        display_name=fake_name(rng),
-        role=role,
-        password_hash=password_hash,
-        **unit,
-    )
-
-
 def seed_cases(count: int = 300, seed: int = 2026, progress=None) -> int:
-    """Create `count` demo cases spread over the last 12 months, unless cases exist already.
+    """Create `count` demo cases over the last 12 months and this one, unless cases exist.
 
     progress(done, count), when given, is called after every case.
     """
@@ -354,13 +280,9 @@ def seed_cases(count: int = 300, seed: int = 2026, progress=None) -> int:
     rng = random.Random(seed)
     staff = Staff()
     grids = db.session.scalars(sa.select(Region).where(Region.level == "grid")).all()
-    finals = [state for state, weight in STATE_MIX.items() for _ in range(weight)]
-    for n in range(count):
-        final = finals[n % len(finals)]
-        grid = rng.choice(grids)
-        days_ago = rng.uniform(0.5, 40) if final in OPEN_STATES else rng.uniform(1, 365)
-        start = utcnow() - timedelta(days=days_ago)
-        Story(rng, staff, grid, start).tell(final)
+    for n, (start, final, escalate) in enumerate(plan(rng, count, utcnow())):
+        category = category_on(rng, start.astimezone(CHINA_TZ).date())
+        Story(rng, staff, rng.choice(grids), start, category).tell(final, escalate)
         created += 1
         if progress:
             progress(n + 1, count)

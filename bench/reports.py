@@ -1,0 +1,349 @@
+"""The monthly report's cost (p50/p95, ms) on the generator's cases, beside the floor.
+
+    python -m bench.reports [--month YYYY-MM] [--runs 15] [--user admin_demo] [--street CODE]
+                            [--rebuild] [--explain] [--database-url URL]
+
+PostgreSQL only. Each row is timed --runs times after 2 warm-ups, in-process, each run with
+a fresh database session, for the whole city (the user's jurisdiction) and for one street:
+
+- floor: the month's headline figures (received, succeeded and at grid level, ended without
+  agreement, escalated, agreement amount) in one hand-written statement through psycopg,
+  no ORM, each event read through the index on its own date column;
+- raw: `monthly_report(user, month, source="raw")` then json.dumps: the whole report
+  (figures, 环比/同比, 12-month trend, five breakdowns) counted from the case tables;
+- raw, figures only: the same with sections=() (the indicators alone), what the floor
+  computes;
+- roll-ups: `monthly_report(user, month)` (source="rollups") then json.dumps, whole and
+  figures only;
+- dashboard: GET /stats/?month=… through the Flask test client, logged in as the user;
+- PDF: GET /stats/monthly.pdf?month=….
+
+Targets: raw ≤ 1.2 × floor and roll-ups ≤ 0.1 × floor (p50 ÷ p50); dashboard p95 ≤ 300 ms;
+PDF p95 ≤ 2 s. --rebuild first times `mediation.stats.rollups.rebuild` (`flask stats
+rebuild`) once, then refreshes the planner's statistics of the roll-ups. --explain prints
+EXPLAIN (ANALYZE, BUFFERS) of the floor and of every statement the raw figures send,
+instead of timing.
+"""
+
+import argparse
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import psycopg
+import sqlalchemy as sa
+
+from bench.case_list import WARM_UP, PageClient, has_route, timed
+from bench.common import (
+    add_url_argument,
+    bench_url,
+    is_postgres,
+    machine,
+    make_app,
+    percentile,
+    server_version,
+)
+from bench.generate import vacuum_analyze
+from mediation.extensions import db
+from mediation.models import Case, Region, User
+from mediation.stats.measures import ENDED_STATES, SUCCESS_STATES
+from mediation.stats.readers import month_bounds
+from mediation.stats.report import monthly_report, shift
+from mediation.stats.rollups import rebuild
+from workflows.deadlines import china_time
+
+# The figures of one month, each event through the index on its own column, the amounts by
+# index lookups (LATERAL: faster here than the hash join over every agreement the planner
+# prefers); {grids} narrows to a region's grids (empty for the city: every case is in it).
+FLOOR_SQL = """
+SELECT
+  (SELECT count(*) FROM cases c
+    WHERE c.created_at >= %(start)s AND c.created_at < %(end)s {grids}) AS received,
+  s.succeeded, s.succeeded_grid, s.amount, e.failed, e.withdrawn, e.declined,
+  (SELECT count(*) FROM cases c
+    WHERE c.escalated_at >= %(start)s AND c.escalated_at < %(end)s {grids}) AS escalated
+FROM (
+  SELECT count(*) AS succeeded,
+         count(*) FILTER (WHERE CASE c.came_from WHEN 'grid_mediation' THEN true
+                                WHEN 'street_mediation' THEN false
+                                ELSE c.escalated_at IS NULL END) AS succeeded_grid,
+         coalesce(sum(a.amount), 0) AS amount
+  FROM cases c LEFT JOIN LATERAL (
+    SELECT amount FROM agreements WHERE agreements.case_id = c.id
+  ) a ON true
+  WHERE c.effective_on >= %(first)s AND c.effective_on < %(after)s
+    AND c.status = ANY(%(success)s) {grids}
+) s, (
+  SELECT count(*) FILTER (WHERE c.status = 'mediation_failed') AS failed,
+         count(*) FILTER (WHERE c.status = 'withdrawn') AS withdrawn,
+         count(*) FILTER (WHERE c.status = 'declined') AS declined
+  FROM cases c
+  WHERE c.concluded_at >= %(start)s AND c.concluded_at < %(end)s
+    AND c.status = ANY(%(ended)s) {grids}
+) e
+"""
+IN_REGION = "AND c.grid_id IN (SELECT id FROM regions WHERE path LIKE %(path)s)"
+# What the floor computes, as the report's indicators: key → floor column(s).
+CHECKED = {
+    "received": ("received",),
+    "succeeded": ("succeeded",),
+    "concluded": ("succeeded", "failed", "withdrawn", "declined"),
+    "grid_resolution_rate": ("succeeded_grid",),
+    "escalation_rate": ("escalated",),
+    "agreement_amount": ("amount",),
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A row's target: its p50 at most `ratio` × the floor's, or its p95 at most `p95_ms`."""
+
+    text: str
+    ratio: float | None = None
+    p95_ms: float | None = None
+
+    def met(self, p50: float, p95: float, floor_p50: float) -> bool | None:
+        """PASS, FAIL or nothing to check."""
+        if self.ratio is not None:
+            return p50 <= self.ratio * floor_p50
+        if self.p95_ms is not None:
+            return p95 <= self.p95_ms
+        return None
+
+
+NO_TARGET = Target("")
+RAW = Target("≤ 1.2 × floor", ratio=1.2)
+ROLLUPS = Target("≤ 0.1 × floor", ratio=0.1)
+PAGE = Target("p95 ≤ 300 ms", p95_ms=300)
+PDF = Target("p95 ≤ 2 000 ms", p95_ms=2000)
+
+
+class Floor:
+    """The hand-written statement through a bare psycopg connection."""
+
+    def __init__(self, url: str):
+        libpq = sa.engine.make_url(url).set(drivername="postgresql")
+        self.conn = psycopg.connect(libpq.render_as_string(hide_password=False), autocommit=True)
+
+    def params(self, month: str, region: Region, root: bool) -> tuple[str, dict]:
+        """The statement and its parameters for a month and region."""
+        start, end, first, after = month_bounds(month)
+        sql = FLOOR_SQL.format(grids="" if root else IN_REGION)
+        params = {
+            "start": start,
+            "end": end,
+            "first": first,
+            "after": after,
+            "success": list(SUCCESS_STATES),
+            "ended": list(ENDED_STATES),
+            "path": region.path + "%",
+        }
+        return sql, params
+
+    def figures(self, sql: str, params: dict) -> dict:
+        """Run it once: {column: value}."""
+        cur = self.conn.execute(sql, params)
+        names = [column.name for column in cur.description]
+        return dict(zip(names, cur.fetchone(), strict=True))
+
+    def explain(self, sql: str, params: dict) -> str:
+        """EXPLAIN (ANALYZE, BUFFERS) of it."""
+        rows = self.conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params).fetchall()
+        return "\n".join(row[0] for row in rows)
+
+
+def in_session(app, call: Callable[[], object]) -> object:
+    """Run call in an app context with a fresh session, as a request would."""
+    with app.app_context():
+        try:
+            return call()
+        finally:
+            db.session.remove()
+
+
+def report_json(app, user_id: int, month: str, region: str | None, **options) -> dict:
+    """monthly_report for the user, serialised as the API would; returns the report."""
+
+    def call():
+        user = db.session.get(User, user_id)
+        report = monthly_report(user, month=month, region_code=region, **options)
+        json.dumps(report, ensure_ascii=False)
+        return report
+
+    return in_session(app, call)
+
+
+def check_figures(floor: dict, report: dict) -> list[str]:
+    """Where the report's figures differ from the floor's (an empty list: they agree)."""
+    differences = []
+    for key, columns in CHECKED.items():
+        expected = sum(floor[column] for column in columns)
+        indicator = report["indicators"][key]
+        got = indicator["numerator"] if indicator["kind"] == "rate" else indicator["value"]
+        if float(got) != float(expected):
+            differences.append(f"{key}: floor {expected}, report {got}")
+    return differences
+
+
+def last_full_month(app) -> str:
+    """The month before the one of the newest case (China time)."""
+    newest = in_session(app, lambda: db.session.scalar(sa.select(sa.func.max(Case.created_at))))
+    if newest is None:
+        raise SystemExit("no cases: run python -m bench.generate first")
+    return shift(china_time(newest).strftime("%Y-%m"), -1)
+
+
+def explain_raw(app, user_id: int, month: str, region: str | None) -> None:
+    """Print EXPLAIN (ANALYZE, BUFFERS) of each statement the raw figures send."""
+    statements = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", capture)
+        try:
+            report_json(app, user_id, month, region, source="raw", sections=("indicators",))
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", capture)
+        with db.engine.connect() as conn:
+            for statement, parameters in statements:
+                if "FROM cases" not in statement:
+                    continue
+                plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+                print("\n" + statement.strip() + "\n" + "\n".join(plan.scalars()))
+
+
+def main(argv=None) -> None:
+    """Parse the command line, time every row for the city and the street, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--month", help="YYYY-MM (default: the last full month in the data)")
+    parser.add_argument("--runs", type=int, default=15, help="timed runs per row (default 15)")
+    parser.add_argument("--user", default="admin_demo", help="who asks (default admin_demo)")
+    parser.add_argument("--street", help="the street's code (default: street_demo's street)")
+    parser.add_argument("--rebuild", action="store_true", help="time the roll-up rebuild first")
+    parser.add_argument("--explain", action="store_true", help="print query plans instead")
+    add_url_argument(parser)
+    args = parser.parse_args(argv)
+    url = bench_url(args.database_url)
+    if not is_postgres(url):
+        raise SystemExit("bench.reports needs PostgreSQL (the generator's million cases)")
+    app = make_app(url)
+    month = args.month or last_full_month(app)
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == args.user))
+        street_code = args.street or db.session.scalar(
+            sa.select(Region.code)
+            .join(User, User.region_id == Region.id)
+            .where(User.username == "street_demo")
+        )
+        root = report_json(app, user.id, month, None, sections=())["region"]["code"]
+        regions = {
+            code: db.session.scalar(sa.select(Region).where(Region.code == code))
+            for code in (root, street_code)
+        }
+        cases = db.session.scalar(sa.select(sa.func.count(Case.id)))
+        version = server_version(db.engine)
+        user_id = user.id
+        db.session.expunge_all()
+    floor = Floor(url)
+    print(f"monthly report {month} on {version}, {cases} cases; {machine()}")
+    if args.explain:
+        for code, region in regions.items():
+            sql, params = floor.params(month, region, code == root)
+            print(f"\n===== floor, {region.name}\n{floor.explain(sql, params)}")
+            print(f"\n===== raw figures, {region.name}")
+            explain_raw(app, user_id, month, None if code == root else code)
+        return
+    if args.rebuild:
+        tick = time.perf_counter()
+        counts = in_session(app, rebuild)
+        seconds = time.perf_counter() - tick
+        print(f"rebuild (flask stats rebuild): {seconds:.1f} s, {counts}", flush=True)
+        with app.app_context():
+            vacuum_analyze(db.engine, counts)
+    rows = []
+    for code, region in regions.items():
+        rows += time_region(app, args, floor, user_id, month, region, code == root)
+    print_table(rows, args.runs)
+
+
+def time_region(app, args, floor: Floor, user_id, month, region: Region, root: bool) -> list:
+    """Time every row for one region; print each as it is done. Rows for print_table."""
+    scope = None if root else region.code
+    sql, params = floor.params(month, region, root)
+    figures = floor.figures(sql, params)
+    for source in ("raw", "rollups"):
+        report = report_json(app, user_id, month, scope, source=source, sections=())
+        differences = check_figures(figures, report)
+        print(
+            f"{region.name}: {source} figures "
+            + ("agree with the floor" if not differences else "DIFFER: " + "; ".join(differences)),
+            flush=True,
+        )
+    query = {"month": month} | ({} if root else {"region": region.code})
+    calls = [
+        ("floor (SQL, psycopg)", NO_TARGET, lambda: floor.figures(sql, params)),
+        (
+            "raw, whole report",
+            RAW,
+            lambda: report_json(app, user_id, month, scope, source="raw"),
+        ),
+        (
+            "raw, figures only",
+            RAW,
+            lambda: report_json(app, user_id, month, scope, source="raw", sections=()),
+        ),
+        ("roll-ups, whole report", ROLLUPS, lambda: report_json(app, user_id, month, scope)),
+        (
+            "roll-ups, figures only",
+            ROLLUPS,
+            lambda: report_json(app, user_id, month, scope, sections=()),
+        ),
+    ]
+    username = in_session(app, lambda: db.session.get(User, user_id).username)
+    if has_route(app, "/stats/"):
+        client = PageClient(app, username).client
+        calls.append(("dashboard /stats/", PAGE, lambda: page(client, "/stats/", query)))
+        calls.append(
+            ("PDF /stats/monthly.pdf", PDF, lambda: page(client, "/stats/monthly.pdf", query))
+        )
+    rows = []
+    floor_p50 = None
+    for name, target, call in calls:
+        samples = timed(call, args.runs)
+        p50, p95 = percentile(samples, 50), percentile(samples, 95)
+        floor_p50 = floor_p50 or p50
+        rows.append((region.name, name, p50, p95, p50 / floor_p50, target, floor_p50))
+        print(
+            f"  {region.name:<8}{name:<26}p50 {p50:>9.1f} ms  p95 {p95:>9.1f} ms  "
+            f"× floor {p50 / floor_p50:>7.2f}",
+            flush=True,
+        )
+    return rows
+
+
+def page(client, path: str, query: dict) -> None:
+    """GET a page and insist on 200."""
+    answer = client.get(path, query_string=query)
+    if answer.status_code != 200:
+        raise SystemExit(f"{path} answered {answer.status_code} for {query}")
+
+
+def print_table(rows, runs: int) -> None:
+    """The results as a Markdown table, each row with its target and PASS/FAIL."""
+    print(f"\n{runs} timed runs per row, after {WARM_UP} warm-ups; × floor = p50 ÷ floor p50\n")
+    print("| region | what | p50 ms | p95 ms | × floor | target | |")
+    print("|---|---|---:|---:|---:|---|---|")
+    for region, name, p50, p95, ratio, target, floor_p50 in rows:
+        met = target.met(p50, p95, floor_p50)
+        verdict = "" if met is None else ("PASS" if met else "FAIL")
+        print(
+            f"| {region} | {name} | {p50:.1f} | {p95:.1f} | {ratio:.2f} | {target.text} | "
+            f"{verdict} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
