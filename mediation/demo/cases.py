@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from mediation.cases import operations as ops
 from mediation.demo.people import fake_id_number, fake_name, fake_phone
 from mediation.demo.plan import WITHOUT_AGREEMENT, plan
-from mediation.demo.seasons import category_on
 from mediation.demo.staff import Staff, ensure_staff
 from mediation.extensions import db
 from mediation.models import Case, Region, User
@@ -280,8 +279,7 @@ def seed_cases(count: int = 300, seed: int = 2026, progress=None) -> int:
     rng = random.Random(seed)
     staff = Staff()
     grids = db.session.scalars(sa.select(Region).where(Region.level == "grid")).all()
-    for n, (start, final, escalate) in enumerate(plan(rng, count, utcnow())):
-        category = category_on(rng, start.astimezone(CHINA_TZ).date())
+    for n, (start, final, escalate, category) in enumerate(plan(rng, count, utcnow())):
         Story(rng, staff, rng.choice(grids), start, category).tell(final, escalate)
         created += 1
         if progress:

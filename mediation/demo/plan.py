@@ -1,34 +1,35 @@
 """The demo's year: when each demo case is received, where it ends and whether via the street.
 
-Intake follows the seasons of `mediation.demo.seasons`. The newest cases are still open,
-thinning out with age; then come agreements in force awaiting their follow-up visit; the
-older cases are over: about 96% by an agreement, three in four of those at grid level
-(小事不出网格), the few failures spread evenly over the months so that each month looks like
-a district's rather than like chance.
+Intake follows the seasons of `mediation.demo.seasons`. Every other one of the newest cases
+is still open, the others are agreements in force awaiting their follow-up visit, as are the
+next ones; the older cases are over: about 96% by an agreement, three in four of those at
+grid level (小事不出网格), the few failures spread evenly over the months so that each month
+looks like a district's rather than like chance.
 """
 
 import random
 from datetime import datetime
+from itertools import groupby
 
-from mediation.demo.seasons import intake_moments
+from mediation.demo.seasons import categories_for, intake_moments
 from workflows.deadlines import CHINA_TZ
 
 # Final state → how many of every 100 demo cases end there (at least one each). Of the cases
 # older than a few weeks about 96% reach an agreement, as district figures report.
 STATE_MIX = {
-    "intake": 0.5,
-    "grid_mediation": 1,
-    "street_mediation": 1,
-    "agreement_drafted": 0.5,
-    "confirmation_requested": 0.5,
-    "confirmation_accepted": 0.5,
+    "intake": 0.3,
+    "grid_mediation": 0.6,
+    "street_mediation": 0.6,
+    "agreement_drafted": 0.3,
+    "confirmation_requested": 0.3,
+    "confirmation_accepted": 0.3,
     "agreement_effective": 10,
     "confirmation_rejected": 0.5,
     "confirmed": 1,
     "declined": 0.5,
     "withdrawn": 1,
     "mediation_failed": 1.5,
-    "closed": 81.5,
+    "closed": 83.1,
 }
 # Share of agreements reached only after the street took the case over: three in four are
 # settled at grid level (小事不出网格).
@@ -57,13 +58,14 @@ ENDED = ("mediation_failed", "withdrawn", "declined")
 COURT = ("confirmed", "confirmation_rejected")
 
 
-def plan(rng: random.Random, count: int, now: datetime) -> list[tuple[datetime, str, bool]]:
-    """When each demo case is received, where it ends and whether via the street, oldest first.
+def plan(rng: random.Random, count: int, now: datetime) -> list[tuple[datetime, str, bool, str]]:
+    """Each demo case, oldest first: when it is received, where it ends, whether it goes to
+    the street, and its category.
 
-    The days follow the district's year (`seasons`). By age: the newest cases are open,
-    thinning out with age; then agreements in force; the older ones are over, the few
-    failures spread evenly over the months. Every fourth agreement (ESCALATION_SHARE) and
-    every other failure is reached at the street, evenly over the year too.
+    The days follow the district's year (`seasons`). By age: every other one of the newest
+    cases is open; then agreements in force; the older ones are over, the few failures
+    spread evenly over the months. Every fourth agreement (ESCALATION_SHARE) and every other
+    failure is reached at the street, evenly over the year too.
     """
     today = now.astimezone(CHINA_TZ).date()
     # From the first day of the month a year ago: the 12-month trend of last month is whole.
@@ -77,7 +79,16 @@ def plan(rng: random.Random, count: int, now: datetime) -> list[tuple[datetime, 
         finals[rank] = state
     finals += over(counts)
     finals.reverse()
-    return list(zip(moments, finals, escalations(finals), strict=True))
+    return list(zip(moments, finals, escalations(finals), categories(rng, moments), strict=True))
+
+
+def categories(rng: random.Random, moments: list[datetime]) -> list[str]:
+    """The category of each case, month by month in the proportions of its season."""
+    days = [moment.astimezone(CHINA_TZ).date() for moment in moments]
+    chosen: list[str] = []
+    for _month, group in groupby(days, key=lambda day: (day.year, day.month)):
+        chosen += categories_for(rng, list(group))
+    return chosen
 
 
 def escalations(finals: list[str]) -> list[bool]:
@@ -108,23 +119,22 @@ def state_counts(count: int) -> dict[str, int]:
 
 
 def open_ranks(n: int, span: int) -> list[int]:
-    """n distinct places among the `span` newest cases, dense among the youngest."""
-    ranks: list[int] = []
-    for i in range(n):
-        rank = round((span - 1) * (i / n) ** 2)
-        ranks.append(max(rank, ranks[-1] + 1) if ranks else rank)
-    return ranks
+    """n places among the `span` newest cases: every other one from the newest on, so that
+    this month shows agreements already in force beside the cases still open."""
+    step = 2 if span >= 2 * n else 1
+    return [i * step for i in range(n)]
 
 
 def over(counts: dict[str, int]) -> list[str]:
     """The finals of the older cases: closed, with the few that ended otherwise (without an
     agreement, or at the court) spread evenly among them, each pool in turn."""
-    pools = {"closed": ["closed"] * counts["closed"], "ended": [], "court": []}
+    left = dict(counts)
+    pools = {"closed": ["closed"] * left["closed"], "ended": [], "court": []}
     for states, pool in ((ENDED, "ended"), (COURT, "court")):
-        while any(counts[state] for state in states):
+        while any(left[state] for state in states):
             for state in states:
-                if counts[state]:
-                    counts[state] -= 1
+                if left[state]:
+                    left[state] -= 1
                     pools[pool].append(state)
     keyed = [
         ((j + (k * 0.618) % 1) / len(states), k, j)

@@ -105,6 +105,25 @@ def category_on(rng: random.Random, day: date) -> str:
     return rng.choices(categories, cum_weights=cum_weights)[0]
 
 
+def categories_for(rng: random.Random, days: list[date]) -> list[str]:
+    """The categories of cases received on these days (a month's), one per day given, in
+    proportion to the days' weights (largest remainders), in random order: a month of twenty
+    cases shows its season rather than chance."""
+    totals = dict.fromkeys(BASE_SHARE, 0.0)
+    for day in days:
+        for category, weight in category_weights(day).items():
+            totals[category] += weight
+    whole = sum(totals.values())
+    quotas = {category: len(days) * weight / whole for category, weight in totals.items()}
+    counts = {category: int(quota) for category, quota in quotas.items()}
+    by_remainder = sorted(quotas, key=lambda c: counts[c] - quotas[c])
+    for category in by_remainder[: len(days) - sum(counts.values())]:
+        counts[category] += 1
+    categories = [category for category, n in counts.items() for _ in range(n)]
+    rng.shuffle(categories)
+    return categories
+
+
 def intake_moments(rng: random.Random, count: int, first: date, now: datetime) -> list[datetime]:
     """count moments (UTC, whole seconds) from China day `first` up to now, oldest first.
 
@@ -112,6 +131,8 @@ def intake_moments(rng: random.Random, count: int, first: date, now: datetime) -
     sampling: even a hundred cases follow the seasons rather than chance. The moment within
     a day falls in registration hours, and never after now.
     """
+    if count <= 0:
+        return []
     today = now.astimezone(CHINA_TZ).date()
     days = [first + timedelta(days=n) for n in range((today - first).days + 1)]
     cum_weights = list(accumulate(sum(category_weights(day).values()) for day in days))

@@ -5,8 +5,9 @@ import sqlalchemy as sa
 
 from mediation.demo import DEMO_PASSWORD
 from mediation.extensions import db
-from mediation.models import Committee, Court, Region, User
+from mediation.models import Case, Committee, Court, Region, User
 from tests.database import row_counts
+from workflows import STATES
 
 # username → (display name, role, unit kind, unit code), as mediation/demo.py describes them.
 DEMO_USERS = {
@@ -53,6 +54,17 @@ def test_seed_demo_run_again_adds_nothing(runner):
     before = row_counts()
     assert "新建 0 条记录" in seed(runner)
     assert row_counts() == before
+
+
+def test_demo_cases_reach_every_state_mostly_agreed_at_grid_level(runner):
+    """Twenty demo cases are enough for one in every state; three in four of their agreements
+    were reached at grid level, without the street (小事不出网格)."""
+    seed(runner, "--count", "20")
+    states = db.session.scalars(sa.select(Case.status).distinct())
+    assert set(states) == {state.name for state in STATES}
+    agreed = sa.select(Case.came_from).where(Case.effective_on.is_not(None))
+    levels = db.session.scalars(agreed).all()
+    assert levels.count("grid_mediation") >= 0.7 * len(levels)
 
 
 def test_seed_demo_if_empty_leaves_a_database_in_use_alone(runner):
