@@ -197,17 +197,40 @@ def grid_choices(user: User) -> dict[str, list[tuple[str, str]]]:
     return dict(groups)
 
 
-def region_choices(user: User) -> list[tuple[str, str]]:
-    """The visible region tree as one indented list, for the list filter."""
+def region_choices(
+    user: User, *, depth: int | None = None, near: str | None = None
+) -> list[tuple[str, str]]:
+    """The visible region tree as one indented list, for the list filter.
+
+    depth: only the regions at most this many levels below the top of the jurisdiction, and
+    those on the way to the region whose code is `near` with its children (a city's picker
+    then lists its districts and streets, not its thousands of grids).
+    """
     choices = [("", _("全部辖区"))]
+    tree = region_tree(user)
+    way = set(_way_to(tree, near)) if near else set()
 
-    def walk(nodes: list[dict], depth: int) -> None:
+    def walk(nodes: list[dict], level: int, parent_on_way: bool) -> None:
         for node in nodes:
-            choices.append((node["code"], "\u3000" * depth + node["name"]))
-            walk(node["children"], depth + 1)
+            on_way = node["code"] in way
+            if depth is None or level <= depth or on_way or parent_on_way:
+                choices.append((node["code"], "\u3000" * level + node["name"]))
+            if depth is None or level < depth or on_way:
+                walk(node["children"], level + 1, on_way)
 
-    walk(region_tree(user), 0)
+    walk(tree, 0, False)
     return choices
+
+
+def _way_to(nodes: list[dict], code: str) -> list[str]:
+    """The codes from the top of the tree down to the region `code` ([] if it is not there)."""
+    for node in nodes:
+        if node["code"] == code:
+            return [code]
+        below = _way_to(node["children"], code)
+        if below:
+            return [node["code"], *below]
+    return []
 
 
 # ---------------------------------------------------------------------------- intake

@@ -7,6 +7,8 @@ source, mediator, level) and two months: the event's own (period view) and the c
 month (cohort view). The report sums it for one month; the roll-ups sum it per cell.
 """
 
+import functools
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -110,28 +112,49 @@ case_level = sa.case(
 )
 
 
-def _event(month, when, *joins, where=(), **measures):
-    """One kind of event as a select of the common columns; unnamed measures are 0."""
-    columns = [
-        Case.grid_id.label("grid_id"),
-        Case.category.label("category"),
-        Case.source.label("source"),
-        sa.func.coalesce(Case.mediator_id, 0).label("mediator_id"),
-        case_level.label("level"),
-        month(when).label("period_month"),
-        china_month(Case.created_at).label("cohort_month"),
-    ]
-    for name in MEASURES:
-        value = measures.get(name)
-        columns.append((ZERO if value is None else value).label(name))
-    amount = measures.get("amount")
-    columns.append((ZERO if amount is None else amount).label("amount"))
-    days = measures.get("days")
-    columns.append((sa.null() if days is None else days).cast(sa.Integer).label("days"))
-    stmt = sa.select(*columns).select_from(Case)
-    for target, on in joins:
-        stmt = stmt.join(target, on)
-    return stmt.where(*where), when
+@dataclass(frozen=True)
+class Kind:
+    """One kind of event: the month function and date column that place it in a month, the
+    tables joined to `cases`, the conditions, and its measures {name: SQL expression}."""
+
+    month: type
+    when: sa.ColumnElement
+    joins: tuple = ()
+    where: tuple = ()
+    measures: dict = field(default_factory=dict)
+
+    def rows(self):
+        """The event as a select of the common columns (the case's cell, both months, every
+        measure: those the kind does not have are 0)."""
+        columns = [
+            Case.grid_id.label("grid_id"),
+            Case.category.label("category"),
+            Case.source.label("source"),
+            sa.func.coalesce(Case.mediator_id, 0).label("mediator_id"),
+            case_level.label("level"),
+            self.month(self.when).label("period_month"),
+            china_month(Case.created_at).label("cohort_month"),
+        ]
+        columns += [self.measure(name).label(name) for name in (*MEASURES, "amount")]
+        days = self.measures.get("days")
+        columns.append((sa.null() if days is None else days).cast(sa.Integer).label("days"))
+        return self.joined(sa.select(*columns))
+
+    def measure(self, name: str):
+        """The SQL of one measure of the kind (0 where it has none)."""
+        value = self.measures.get(name)
+        return ZERO if value is None else value
+
+    def joined(self, stmt, with_case: bool = True):
+        """A select from `cases` with the kind's tables joined and its conditions applied; or,
+        with_case False, of an event kept in a table of its own (an application, a visit: its
+        measures and conditions name no column of `cases`), from that table alone."""
+        if self.joins and not with_case:
+            return stmt.select_from(self.joins[0][0]).where(*self.where)
+        stmt = stmt.select_from(Case)
+        for target, on in self.joins:
+            stmt = stmt.join(target, on)
+        return stmt.where(*self.where)
 
 
 def _on_time(level: str, done_by):
@@ -141,8 +164,9 @@ def _on_time(level: str, done_by):
     return _flag(due), _flag(sa.and_(due, done_by(deadline)))
 
 
-def _kinds():
-    """Every kind of event: (select, the column whose month is the event's)."""
+@functools.cache
+def kinds() -> tuple[Kind, ...]:
+    """Every kind of event."""
     by_agreement = lambda deadline: Case.effective_on <= china_date(deadline)  # noqa: E731
     by_end = lambda deadline: Case.concluded_at <= deadline  # noqa: E731
     due_grid, on_time_grid = _on_time("grid", by_agreement)
@@ -150,47 +174,56 @@ def _kinds():
     end_due_grid, end_on_time_grid = _on_time("grid", by_end)
     end_due_street, end_on_time_street = _on_time("street", by_end)
     ended = {measure: _flag(Case.status == state) for state, measure in ENDED_STATES.items()}
-    application = (ConfirmationApplication, ConfirmationApplication.case_id == Case.id)
-    visit = (FollowUpVisit, FollowUpVisit.case_id == Case.id)
+    application = ((ConfirmationApplication, ConfirmationApplication.case_id == Case.id),)
+    visit = ((FollowUpVisit, FollowUpVisit.case_id == Case.id),)
     return (
-        _event(china_month, Case.created_at, received=ONE),
-        _event(
+        Kind(china_month, Case.created_at, measures={"received": ONE}),
+        Kind(
             date_month,
             Case.effective_on,
             where=(Case.effective_on.is_not(None), Case.status.in_(SUCCESS_STATES)),
-            succeeded=ONE,
-            succeeded_grid=_flag(case_level == "grid"),
-            due_grid=due_grid,
-            on_time_grid=on_time_grid,
-            due_street=due_street,
-            on_time_street=on_time_street,
-            amount=sa.func.coalesce(
-                sa.select(Agreement.amount)
-                .where(Agreement.case_id == Case.id)
-                .correlate(Case)
-                .scalar_subquery(),
-                0,
-            ),
-            days=day_span(Case.effective_on, china_date(Case.created_at)),
+            measures={
+                "succeeded": ONE,
+                "succeeded_grid": _flag(case_level == "grid"),
+                "due_grid": due_grid,
+                "on_time_grid": on_time_grid,
+                "due_street": due_street,
+                "on_time_street": on_time_street,
+                "amount": sa.func.coalesce(
+                    sa.select(Agreement.amount)
+                    .where(Agreement.case_id == Case.id)
+                    .correlate(Case)
+                    .scalar_subquery(),
+                    0,
+                ),
+                "days": day_span(Case.effective_on, china_date(Case.created_at)),
+            },
         ),
-        _event(
+        Kind(
             china_month,
             Case.concluded_at,
             where=(Case.status.in_(tuple(ENDED_STATES)), Case.concluded_at.is_not(None)),
-            due_grid=end_due_grid,
-            on_time_grid=end_on_time_grid,
-            due_street=end_due_street,
-            on_time_street=end_on_time_street,
-            **ended,
+            measures={
+                "due_grid": end_due_grid,
+                "on_time_grid": end_on_time_grid,
+                "due_street": end_due_street,
+                "on_time_street": end_on_time_street,
+                **ended,
+            },
         ),
-        _event(
+        Kind(
             china_month,
             Case.escalated_at,
             where=(Case.escalated_at.is_not(None),),
-            escalated=ONE,
+            measures={"escalated": ONE},
         ),
-        _event(china_month, ConfirmationApplication.applied_at, application, applied=ONE),
-        _event(
+        Kind(
+            china_month,
+            ConfirmationApplication.applied_at,
+            application,
+            measures={"applied": ONE},
+        ),
+        Kind(
             china_month,
             ConfirmationApplication.decided_at,
             application,
@@ -198,15 +231,17 @@ def _kinds():
                 ConfirmationApplication.outcome == "confirmed",
                 ConfirmationApplication.decided_at.is_not(None),
             ),
-            confirmed=ONE,
+            measures={"confirmed": ONE},
         ),
-        _event(
+        Kind(
             china_month,
             FollowUpVisit.visited_at,
             visit,
-            visited=ONE,
-            performed=_flag(FollowUpVisit.performed.is_(True)),
-            satisfied=_flag(FollowUpVisit.satisfaction.in_(SATISFIED)),
+            measures={
+                "visited": ONE,
+                "performed": _flag(FollowUpVisit.performed.is_(True)),
+                "satisfied": _flag(FollowUpVisit.satisfaction.in_(SATISFIED)),
+            },
         ),
     )
 
@@ -224,20 +259,43 @@ def events(
     cohort: (start, end) in UTC: every event of the cases received then.
     case_ids / grid_ids: only those cases / grids (lists or subqueries).
     """
-    selects = []
-    for stmt, when in _kinds():
-        if period is not None:
-            start, end, first, after = period
-            low, high = (first, after) if when is Case.effective_on else (start, end)
-            stmt = stmt.where(when >= low, when < high)
-        if cohort is not None:
-            stmt = stmt.where(Case.created_at >= cohort[0], Case.created_at < cohort[1])
-        if case_ids is not None:
-            stmt = stmt.where(Case.id.in_(case_ids))
-        if grid_ids is not None:
-            stmt = stmt.where(Case.grid_id.in_(grid_ids))
-        selects.append(stmt)
+    selects = [narrowed(kind, kind.rows(), period, cohort, case_ids, grid_ids) for kind in kinds()]
     return sa.union_all(*selects).subquery("events")
+
+
+def narrowed(kind: Kind, stmt, period=None, cohort=None, case_ids=None, grid_ids=None):
+    """A select of a kind's events narrowed as `events` says."""
+    if period is not None:
+        start, end, first, after = period
+        low, high = (first, after) if kind.when is Case.effective_on else (start, end)
+        stmt = stmt.where(kind.when >= low, kind.when < high)
+    if cohort is not None:
+        stmt = stmt.where(Case.created_at >= cohort[0], Case.created_at < cohort[1])
+    if case_ids is not None:
+        stmt = stmt.where(Case.id.in_(case_ids))
+    if grid_ids is not None:
+        stmt = stmt.where(Case.grid_id.in_(grid_ids))
+    return stmt
+
+
+def totals(*, period=None, cohort=None, grid_ids=None):
+    """The sums of every measure, each kind of event summed on its own (the way an index on
+    its date column serves it best), as one UNION ALL: a row per kind, and for agreements a
+    row per number of days to agreement (the median's histogram), with a `days` column.
+    Without cohort and grid_ids it counts every case's events (the whole of the only tree)."""
+    selects = []
+    for kind in kinds():
+        days = kind.measures.get("days")
+        sums = {name: sa.func.sum(value) for name, value in kind.measures.items()}
+        stmt = sa.select(
+            *[sums.get(name, ZERO).label(name) for name in (*MEASURES, "amount")],
+            (sa.null() if days is None else days).cast(sa.Integer).label("days"),
+        )
+        # Every event of every case, by its own month: applications and visits need no case.
+        with_case = cohort is not None or grid_ids is not None
+        stmt = narrowed(kind, kind.joined(stmt, with_case), period, cohort, None, grid_ids)
+        selects.append(stmt if days is None else stmt.group_by(days))
+    return sa.union_all(*selects)
 
 
 def summed(events_subquery):

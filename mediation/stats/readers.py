@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from mediation.extensions import db
 from mediation.models import Region
 from mediation.models.stats import MEASURES, StatsDuration, StatsMediatorRollup, StatsRollup
-from mediation.stats.measures import events, summed
+from mediation.stats.measures import events, summed, totals
 from workflows.deadlines import CHINA_TZ
 
 CENT = Decimal("0.01")
@@ -45,69 +45,58 @@ def month_bounds(month: str) -> tuple[datetime, datetime, date, date]:
     return start, end, first, after
 
 
+def tune(**settings) -> None:
+    """PostgreSQL: planner settings for the rest of this transaction (SET LOCAL). Elsewhere
+    nothing."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        for name, value in settings.items():
+            db.session.execute(sa.text(f"SET LOCAL {name} = {value}"))
+
+
 class RollupReader:
-    """Sums read from the monthly roll-ups: a few rows whatever the years of history."""
+    """Sums read from the monthly roll-ups: a few rows whatever the years of history.
+
+    Its statements are built once, with the view, month and region as parameters.
+    """
 
     def __init__(self, region: Region, view: str):
         self.region, self.view = region, view
+        # A few index lookups: starting parallel workers for them (which PostgreSQL plans for
+        # the UNION of the breakdowns) costs ten times what they do.
+        tune(max_parallel_workers_per_gather=0)
 
-    def _where(self, model, month):
-        return (model.view == self.view, model.month == month)
+    def _params(self, **more) -> dict:
+        return {"view": self.view, "region": self.region.id, **more}
 
     def totals(self, month: str) -> tuple[dict, dict[int, int]]:
         """The month's sums for the region, and {days to agreement: cases}."""
-        row = (
-            db.session.execute(
-                sa.select(*_sums(StatsRollup)).where(
-                    *self._where(StatsRollup, month), StatsRollup.region_id == self.region.id
-                )
-            )
-            .mappings()
-            .one()
-        )
-        days = db.session.execute(
-            sa.select(StatsDuration.days, StatsDuration.cases).where(
-                *self._where(StatsDuration, month), StatsDuration.region_id == self.region.id
-            )
-        )
+        params = self._params(month=month)
+        row = db.session.execute(_rollup_totals(), params).mappings().one()
+        days = db.session.execute(_rollup_days(), params)
         return clean(row), {d: n for d, n in days if n}
 
     def trend(self, months: list[str]) -> dict[str, dict]:
         """Sums per month for a run of months."""
-        rows = db.session.execute(
-            sa.select(StatsRollup.month, *_sums(StatsRollup))
-            .where(
-                StatsRollup.view == self.view,
-                StatsRollup.month.in_(months),
-                StatsRollup.region_id == self.region.id,
-            )
-            .group_by(StatsRollup.month)
-        ).mappings()
+        rows = db.session.execute(_rollup_trend(), self._params(months=months)).mappings()
         return {row["month"]: clean(row) for row in rows}
 
-    def split(self, month: str, dimension: str) -> dict:
-        """The month's sums per value of a dimension (region: per child region's id)."""
-        if dimension == "mediator":
-            model, column, where = (
-                StatsMediatorRollup,
-                StatsMediatorRollup.mediator_id,
-                StatsMediatorRollup.region_id == self.region.id,
-            )
-        elif dimension == "region":
-            children = sa.select(Region.id).where(Region.parent_id == self.region.id)
-            model, column = StatsRollup, StatsRollup.region_id
-            where = StatsRollup.region_id.in_(children.scalar_subquery())
-        else:
-            model, column = StatsRollup, getattr(StatsRollup, dimension)
-            where = StatsRollup.region_id == self.region.id
-        rows = db.session.execute(
-            sa.select(column.label("code"), *_sums(model))
-            .where(*self._where(model, month), where)
-            .group_by(column)
-        ).mappings()
-        # A cell the operations emptied again (a case given to another mediator) shows nothing.
-        sums = {row["code"]: clean(row) for row in rows}
-        return {code: values for code, values in sums.items() if any(values.values())}
+    def splits(self, month: str, dimensions) -> dict[str, dict]:
+        """The month's sums per value of each dimension (region: per child region's id), all
+        in one statement: {dimension: {value: sums}}."""
+        rows = db.session.execute(_rollup_splits(), self._params(month=month)).mappings()
+        found: dict = {dimension: {} for dimension in dimensions}
+        for row in rows:
+            sums = clean(row)
+            # A cell the operations emptied again (a case given to another mediator) shows
+            # nothing.
+            if row["dimension"] in found and any(sums.values()):
+                code = row["code"]
+                found[row["dimension"]][int(code) if row["dimension"] in IDS else code] = sums
+        return found
+
+
+# The dimensions whose values are ids (the others are codes).
+IDS = ("region", "mediator")
 
 
 def _sums(model):
@@ -118,6 +107,69 @@ def _sums(model):
     ]
 
 
+def _in_cell(model, month=None):
+    """The conditions of a roll-up statement: this view, month (or months) and region."""
+    month = sa.bindparam("month") if month is None else month
+    return (
+        model.view == sa.bindparam("view"),
+        model.month == month,
+        model.region_id == sa.bindparam("region"),
+    )
+
+
+@functools.cache
+def _rollup_totals():
+    return sa.select(*_sums(StatsRollup)).where(*_in_cell(StatsRollup))
+
+
+@functools.cache
+def _rollup_days():
+    return sa.select(StatsDuration.days, StatsDuration.cases).where(*_in_cell(StatsDuration))
+
+
+@functools.cache
+def _rollup_trend():
+    months = StatsRollup.month.in_(sa.bindparam("months", expanding=True))
+    view, _month, region = _in_cell(StatsRollup)
+    return (
+        sa.select(StatsRollup.month, *_sums(StatsRollup))
+        .where(view, months, region)
+        .group_by(StatsRollup.month)
+    )
+
+
+@functools.cache
+def _rollup_splits():
+    """The month split by every dimension as one UNION ALL of (dimension, code, sums)."""
+    children = sa.select(Region.id).where(Region.parent_id == sa.bindparam("region"))
+    view, month, _region = _in_cell(StatsRollup)
+    in_child = StatsRollup.region_id.in_(children.scalar_subquery())
+    selects = [
+        _split("region", StatsRollup, StatsRollup.region_id, view, month, in_child),
+        *(
+            _split(name, StatsRollup, getattr(StatsRollup, name), *_in_cell(StatsRollup))
+            for name in ("category", "source", "level")
+        ),
+        _split(
+            "mediator",
+            StatsMediatorRollup,
+            StatsMediatorRollup.mediator_id,
+            *_in_cell(StatsMediatorRollup),
+        ),
+    ]
+    return sa.union_all(*selects)
+
+
+def _split(name: str, model, column, *where):
+    """One dimension's rows: its name, the value as text, the sums."""
+    dimension = sa.literal_column(f"'{name}'", sa.String).label("dimension")
+    return (
+        sa.select(dimension, sa.cast(column, sa.String).label("code"), *_sums(model))
+        .where(*where)
+        .group_by(column)
+    )
+
+
 # The events column of each dimension (a region is split per grid, then added up per child).
 RAW_COLUMNS = {"region": "grid_id", "mediator": "mediator_id"}
 
@@ -125,12 +177,21 @@ RAW_COLUMNS = {"region": "grid_id", "mediator": "mediator_id"}
 class RawReader:
     """Sums counted afresh from the case tables (for checking the roll-ups, and the benchmark).
 
-    Its statements are built once per view and dimension, with the month and the region as
-    parameters: building the UNION anew for every question costs more than running it.
+    Its statements are built once per view, question and scope, with the month and the region
+    as parameters: building the UNION anew for every question costs more than running it.
     """
 
     def __init__(self, region: Region, view: str):
         self.region, self.view = region, view
+        # The whole of the only tree needs no filter: every case is in one of its grids.
+        self.everywhere = region.parent_id is None and (
+            db.session.scalar(sa.select(sa.func.count(Region.id)).where(Region.parent_id.is_(None)))
+            == 1
+        )
+        # A plan for this month and region's own figures (a generic plan of a prepared
+        # statement guesses how many grids `path LIKE` matches, and guesses badly), and no JIT
+        # compiling, which costs more than it saves here.
+        tune(plan_cache_mode="force_custom_plan", jit="off")
 
     def _params(self, month: str) -> dict:
         start, end, first, after = month_bounds(month)
@@ -139,7 +200,8 @@ class RawReader:
 
     def totals(self, month: str) -> tuple[dict, dict[int, int]]:
         """The month's sums for the region, and {days to agreement: cases}, in one query."""
-        rows = db.session.execute(_raw(self.view, "days"), self._params(month)).mappings()
+        statement = _raw(self.view, "days", self.everywhere)
+        rows = db.session.execute(statement, self._params(month)).mappings()
         total, days = empty(), {}
         for row in rows:
             sums = clean(row)
@@ -153,29 +215,38 @@ class RawReader:
         """Sums per month, one count per month."""
         return {month: self.totals(month)[0] for month in months}
 
+    def splits(self, month: str, dimensions) -> dict[str, dict]:
+        """The month's sums per value of each dimension: {dimension: {value: sums}}."""
+        return {dimension: self.split(month, dimension) for dimension in dimensions}
+
     def split(self, month: str, dimension: str) -> dict:
         """The month's sums per value of a dimension (region: per child region's id)."""
         column = RAW_COLUMNS.get(dimension, dimension)
-        rows = db.session.execute(_raw(self.view, column), self._params(month)).mappings()
+        statement = _raw(self.view, column, self.everywhere)
+        rows = db.session.execute(statement, self._params(month)).mappings()
         sums = {row[column]: clean(row) for row in rows}
         return _by_child(self.region, sums) if dimension == "region" else sums
 
 
 @functools.cache
-def _raw(view: str, column: str):
-    """The month's events of a region's grids summed per value of one column."""
-    grids = (
-        sa.select(Region.id)
-        .where(Region.path.like(sa.bindparam("path"), escape="\\"))
-        .scalar_subquery()
-    )
+def _raw(view: str, column: str, everywhere: bool):
+    """The month's events of a region's grids (everywhere: of every grid) summed per value of
+    one column; per number of days to agreement ("days"): each kind of event on its own."""
+    grids = None
+    if not everywhere:
+        grids = (
+            sa.select(Region.id)
+            .where(Region.path.like(sa.bindparam("path"), escape="\\"))
+            .scalar_subquery()
+        )
     start, end = sa.bindparam("start"), sa.bindparam("end")
     if view == "cohort":
-        ev = events(cohort=(start, end), grid_ids=grids)
+        month = {"cohort": (start, end)}
     else:
-        ev = events(
-            period=(start, end, sa.bindparam("first"), sa.bindparam("after")), grid_ids=grids
-        )
+        month = {"period": (start, end, sa.bindparam("first"), sa.bindparam("after"))}
+    if column == "days":
+        return totals(**month, grid_ids=grids)
+    ev = events(**month, grid_ids=grids)
     return sa.select(ev.c[column], *summed(ev)).group_by(ev.c[column])
 
 

@@ -31,6 +31,9 @@ from workflows import CATEGORIES, SOURCES
 from workflows.deadlines import china_time
 
 SECTIONS = ("indicators", "comparisons", "trend", "breakdowns")
+BREAKDOWN_INDICATORS = [INDICATOR_BY_KEY[key] for key in BREAKDOWN_COLUMNS]
+# The sums of nothing (read only).
+EMPTY = empty()
 READERS = {"rollups": RollupReader, "raw": RawReader}
 MONTH = re.compile(r"(\d{4})-(\d{2})")
 
@@ -99,13 +102,19 @@ def monthly_report(
             {"key": i.key, "label": i.label, "definition": i.defined(view)} for i in INDICATORS
         ],
     }
+    if "comparisons" in sections or "trend" in sections:
+        # The year before the month and the month itself: 同比, 环比 and the trend's twelve.
+        months = [shift(month, back) for back in range(-12, 1)]
+        found = reader.trend(months)
+        series = {each: found.get(each) or empty() for each in months}
     if "comparisons" in sections:
-        report["comparisons"] = _comparisons(reader, month, indicators, view)
+        report["comparisons"] = _comparisons(series, month, indicators, view)
     if "trend" in sections:
-        report["trend"] = _trend(reader, month)
+        report["trend"] = _trend(series, months[1:])
     if "breakdowns" in sections:
+        splits = reader.splits(month, BREAKDOWNS)
         report["breakdowns"] = {
-            dimension: _breakdown(reader, region, month, dimension) for dimension in BREAKDOWNS
+            dimension: _breakdown(region, dimension, splits[dimension]) for dimension in BREAKDOWNS
         }
     return report
 
@@ -131,14 +140,17 @@ def _region(user: User | None, code: str | None) -> Region:
     return roots[0]
 
 
-def indicator_values(sums: dict, days: dict[int, int], view: str) -> dict:
-    """Every indicator from a month's sums: numerator, denominator, value and definition."""
+def indicator_values(
+    sums: dict, days: dict[int, int], view: str, keys: tuple[str, ...] | None = None
+) -> dict:
+    """Every indicator (or those of `keys`) from a month's sums: numerator, denominator, value
+    and definition."""
     values = {}
-    for indicator in INDICATORS:
+    for indicator in INDICATORS if keys is None else [INDICATOR_BY_KEY[k] for k in keys]:
         numerator = _total(sums, indicator.numerator)
         denominator = _total(sums, indicator.denominator)
         if indicator.kind == "rate":
-            value = round(numerator / denominator, 6) if denominator else None
+            value = _rate(numerator, denominator)
         elif indicator.kind == "days":
             numerator, denominator = None, sum(days.values())
             value = median_of(days)
@@ -156,6 +168,23 @@ def indicator_values(sums: dict, days: dict[int, int], view: str) -> dict:
             "definition": indicator.defined(view),
         }
     return values
+
+
+def _rate(numerator, denominator) -> float | None:
+    """A rate to six places; None (shown "—") when its denominator is zero."""
+    return round(numerator / denominator, 6) if denominator else None
+
+
+def breakdown_values(sums: dict) -> dict:
+    """The breakdown's columns (counts and rates) of one row's sums, by indicator key."""
+    row = {}
+    for indicator in BREAKDOWN_INDICATORS:
+        numerator = _total(sums, indicator.numerator)
+        if indicator.kind == "rate":
+            row[indicator.key] = _rate(numerator, _total(sums, indicator.denominator))
+        else:
+            row[indicator.key] = numerator
+    return row
 
 
 def _total(sums: dict, names) -> int | Decimal:
@@ -189,10 +218,11 @@ def _change(indicator_key: str, now, before):
     return round((now - before) / before, 6) if before else None
 
 
-def _comparisons(reader, month: str, indicators: dict, view: str) -> dict:
-    """环比 (the month before) and 同比 (the month a year before) of the headline figures."""
+def _comparisons(series: dict, month: str, indicators: dict, view: str) -> dict:
+    """环比 (the month before) and 同比 (the month a year before) of the headline figures;
+    series: the sums of each month."""
     earlier = {
-        which: indicator_values(*reader.totals(shift(month, back)), view)
+        which: indicator_values(series[shift(month, back)], {}, view, HEADLINE)
         for which, back in (("previous_month", -1), ("previous_year", -12))
     }
     comparisons = {}
@@ -209,13 +239,11 @@ def _comparisons(reader, month: str, indicators: dict, view: str) -> dict:
     return comparisons
 
 
-def _trend(reader, month: str) -> list[dict]:
-    """The twelve months ending with `month`: received, succeeded and the success rate."""
-    months = [shift(month, back) for back in range(-11, 1)]
-    sums = reader.trend(months)
+def _trend(series: dict, months: list[str]) -> list[dict]:
+    """The months' received, succeeded and success rate; series: the sums of each month."""
     trend = []
     for each in months:
-        row = sums.get(each) or empty()
+        row = series[each]
         rate = row["succeeded"] / row["received"] if row["received"] else None
         trend.append(
             {
@@ -228,15 +256,14 @@ def _trend(reader, month: str) -> list[dict]:
     return trend
 
 
-def _breakdown(reader, region: Region, month: str, dimension: str) -> list[dict]:
-    """The month split by one dimension, a row per value, most received first."""
-    sums = reader.split(month, dimension)
+def _breakdown(region: Region, dimension: str, sums: dict) -> list[dict]:
+    """The month split by one dimension, a row per value, most received first; sums: the
+    month's sums per value of the dimension."""
     labels = _labels(region, dimension, sums)
     rows = []
     for code, label in labels.items():
-        values = indicator_values(sums.get(code) or empty(), {}, "period")
         row = {"code": label.get("code", code), "label": label["label"]}
-        row.update({column: values[column]["value"] for column in BREAKDOWN_COLUMNS})
+        row.update(breakdown_values(sums.get(code) or EMPTY))
         rows.append(row)
     rows.sort(key=lambda row: (-row["received"], row["code"]))
     return rows
@@ -259,8 +286,9 @@ def _labels(region: Region, dimension: str, sums: dict) -> dict:
         return {rid: {"label": name, "code": code} for rid, code, name in children}
     users = db.session.execute(
         sa.select(User.id, User.username, User.display_name).where(
-            User.id.in_([i for i in sums if i])
-        )
+            User.id.in_(sa.bindparam("ids", expanding=True))
+        ),
+        {"ids": [i for i in sums if i]},
     )
     labels = {uid: {"label": name, "code": username} for uid, username, name in users}
     if 0 in sums:

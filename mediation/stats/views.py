@@ -29,6 +29,10 @@ bp = Blueprint("stats", __name__)
 bp.add_app_template_filter(figure, "stat_figure")
 
 CHANGES = ("mom", "yoy")  # 环比, 同比
+# The region picker lists two levels below the top of the jurisdiction (a city's districts and
+# streets, a street's communities and grids), and the way down to the region shown with the
+# regions beside it: deeper regions are a click away in the breakdown by sub-region.
+PICKER_DEPTH = 2
 
 
 @bp.before_request
@@ -99,7 +103,7 @@ def dashboard():
         columns=BREAKDOWN_COLUMNS,
         breakdowns=tuple(BREAKDOWNS),
         charts=chart_images(report),
-        regions=region_choices(current_user),
+        regions=region_choices(current_user, depth=PICKER_DEPTH, near=report["region"]["code"]),
         chosen_region=request.args.get("region", ""),
         has_gaps=has_gaps(report),
         query={
