@@ -23,6 +23,7 @@ import re
 import tempfile
 import threading
 from base64 import b64encode
+from contextvars import ContextVar
 from functools import lru_cache
 from io import StringIO
 from pathlib import Path
@@ -204,31 +205,43 @@ CHARTS = (
 )
 
 
-def pictures(report: dict) -> list[dict]:
+def pictures(report: dict, *, text: bool = False) -> list[dict]:
     """The charts as images {name, caption, src (a data: address), alt}, for an <img> on the
     page and in the PDF. Drawing is most of their cost and a month's figures change only when
-    cases do: the charts of the same figures are drawn once (generated_at aside)."""
+    cases do: the charts of the same figures are drawn once (generated_at aside).
+
+    text False: the words are drawn as glyph outlines, so a browser needs no Chinese font to
+    show them (the page). text True: the same drawing with its words as SVG text in the CJK
+    font (the PDF, which carries that font anyway: WeasyPrint sets the words in a third of the
+    time it takes to draw their outlines, and they can be searched and copied).
+    """
     figures = {key: value for key, value in report.items() if key != "generated_at"}
-    return _pictures(json.dumps(figures, sort_keys=True, ensure_ascii=False))
+    return _pictures(json.dumps(figures, sort_keys=True, ensure_ascii=False), text)
 
 
 @lru_cache(maxsize=32)
-def _pictures(figures: str) -> list[dict]:
+def _pictures(figures: str, text: bool) -> list[dict]:
     report = json.loads(figures)
     drawn = []
-    for name, caption, draw in CHARTS:
-        svg = draw(report)
-        drawn.append(
-            {
-                "name": name,
-                "caption": caption,
-                "src": "data:image/svg+xml;base64," + b64encode(svg.encode()).decode("ascii"),
-                "alt": html.unescape(_TITLE.search(svg).group(1)),
-            }
-        )
+    token = _FONTTYPE.set("none" if text else "path")
+    try:
+        for name, caption, draw in CHARTS:
+            svg = draw(report)
+            drawn.append(
+                {
+                    "name": name,
+                    "caption": caption,
+                    "src": "data:image/svg+xml;base64," + b64encode(svg.encode()).decode("ascii"),
+                    "alt": html.unescape(_TITLE.search(svg).group(1)),
+                }
+            )
+    finally:
+        _FONTTYPE.reset(token)
     return drawn
 
 
+# How the drawings being made write their words: "path" (outlines) or "none" (text).
+_FONTTYPE: ContextVar[str] = ContextVar("chart_fonttype", default="path")
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 
@@ -244,12 +257,12 @@ def _svg(name: str, title: str, draw, *, height: float = HEIGHT) -> str:
 
 
 def _style(family: str) -> dict:
-    """rcParams for one drawing: the CJK font, glyphs as paths, stable ids."""
+    """rcParams for one drawing: the CJK font, words as outlines (or text), stable ids."""
     return {
         "font.family": [family, FALLBACK_FAMILY],
         "font.size": 8.5,
         "axes.unicode_minus": False,
-        "svg.fonttype": "path",
+        "svg.fonttype": _FONTTYPE.get(),
         "svg.hashsalt": "mediation.stats.charts",
         "text.color": INK,
         "axes.labelcolor": INK,

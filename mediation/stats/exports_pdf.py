@@ -43,7 +43,7 @@ def report_html(report: dict) -> str:
             for key, item in indicators.items()
             if key not in report["comparisons"]
         ],
-        charts=charts.pictures(report),
+        charts=charts.pictures(report, text=True),
         breakdowns=[
             _breakdown(report["breakdown_labels"][key], indicators, rows)
             for key, rows in report["breakdowns"].items()

@@ -61,6 +61,9 @@ class RollupReader:
 
     def __init__(self, region: Region, view: str):
         self.region, self.view = region, view
+        # Both tables hold every case of a region: the main one a row per category × source ×
+        # level (a few hundred), the mediators' a row per mediator, fewer below the district.
+        self.rows = StatsRollup if region.level in ("city", "district") else StatsMediatorRollup
         # A few index lookups: starting parallel workers for them (which PostgreSQL plans for
         # the UNION of the breakdowns) costs ten times what they do.
         tune(max_parallel_workers_per_gather=0)
@@ -71,13 +74,14 @@ class RollupReader:
     def totals(self, month: str) -> tuple[dict, dict[int, int]]:
         """The month's sums for the region, and {days to agreement: cases}."""
         params = self._params(month=month)
-        row = db.session.execute(_rollup_totals(), params).mappings().one()
+        row = db.session.execute(_rollup_totals(self.rows), params).mappings().one()
         days = db.session.execute(_rollup_days(), params)
         return clean(row), {d: n for d, n in days if n}
 
     def trend(self, months: list[str]) -> dict[str, dict]:
         """Sums per month for a run of months."""
-        rows = db.session.execute(_rollup_trend(), self._params(months=months)).mappings()
+        params = self._params(months=months)
+        rows = db.session.execute(_rollup_trend(self.rows), params).mappings()
         return {row["month"]: clean(row) for row in rows}
 
     def splits(self, month: str, dimensions) -> dict[str, dict]:
@@ -118,8 +122,8 @@ def _in_cell(model, month=None):
 
 
 @functools.cache
-def _rollup_totals():
-    return sa.select(*_sums(StatsRollup)).where(*_in_cell(StatsRollup))
+def _rollup_totals(model):
+    return sa.select(*_sums(model)).where(*_in_cell(model))
 
 
 @functools.cache
@@ -128,24 +132,22 @@ def _rollup_days():
 
 
 @functools.cache
-def _rollup_trend():
-    months = StatsRollup.month.in_(sa.bindparam("months", expanding=True))
-    view, _month, region = _in_cell(StatsRollup)
-    return (
-        sa.select(StatsRollup.month, *_sums(StatsRollup))
-        .where(view, months, region)
-        .group_by(StatsRollup.month)
-    )
+def _rollup_trend(model):
+    months = model.month.in_(sa.bindparam("months", expanding=True))
+    view, _month, region = _in_cell(model)
+    return sa.select(model.month, *_sums(model)).where(view, months, region).group_by(model.month)
 
 
 @functools.cache
 def _rollup_splits():
     """The month split by every dimension as one UNION ALL of (dimension, code, sums)."""
     children = sa.select(Region.id).where(Region.parent_id == sa.bindparam("region"))
-    view, month, _region = _in_cell(StatsRollup)
-    in_child = StatsRollup.region_id.in_(children.scalar_subquery())
+    # The children's totals from the mediators' table: fewer rows for the same sums.
+    view, month, _region = _in_cell(StatsMediatorRollup)
+    in_child = StatsMediatorRollup.region_id.in_(children.scalar_subquery())
+    by_child = StatsMediatorRollup.region_id
     selects = [
-        _split("region", StatsRollup, StatsRollup.region_id, view, month, in_child),
+        _split("region", StatsMediatorRollup, by_child, view, month, in_child),
         *(
             _split(name, StatsRollup, getattr(StatsRollup, name), *_in_cell(StatsRollup))
             for name in ("category", "source", "level")

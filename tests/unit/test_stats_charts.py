@@ -2,6 +2,7 @@
 a month has no data, and the same picture whichever thread draws it."""
 
 import re
+from base64 import b64decode
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -47,6 +48,21 @@ def test_each_chart_is_an_svg_element_titled_in_chinese(drawn, name):
     assert "<text" not in svg  # glyphs are paths: no font needed where the chart is shown
     assert f'class="chart chart-{name}"' in svg
     assert "<style" not in svg.replace(f'<style type="text/css">.chart-{name} *{{', "")
+
+
+def test_the_pdf_gets_the_same_charts_with_their_words_as_text():
+    """For the PDF, the same drawings write their words as text in the CJK font (WeasyPrint
+    sets them in the font it embeds anyway); the page's keep the outlines."""
+    report = sample_report()
+    page, pdf = charts.pictures(report), charts.pictures(report, text=True)
+    assert [(p["name"], p["alt"]) for p in page] == [(p["name"], p["alt"]) for p in pdf]
+    for outlines, words in zip(page, pdf, strict=True):
+        outlines_svg = b64decode(outlines["src"].split(",", 1)[1]).decode()
+        words_svg = b64decode(words["src"].split(",", 1)[1]).decode()
+        assert "<text" not in outlines_svg
+        assert "<text" in words_svg and "Noto Sans CJK SC" in words_svg
+    trend = b64decode(pdf[0]["src"].split(",", 1)[1]).decode()
+    assert "受理（件）" in trend and "调解成功率" in trend
 
 
 def test_chinese_is_drawn_with_the_simplified_chinese_face(drawn):

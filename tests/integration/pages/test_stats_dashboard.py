@@ -108,6 +108,27 @@ def test_admin_picks_a_grid(admin, may):
     assert "网格是最小的区域，没有下级区域。" in page
 
 
+def test_the_region_picker_lists_two_levels_and_the_way_to_the_region_shown(admin):
+    """A city's picker: its districts and streets, not its communities and grids; shown a grid,
+    the way down to it with the regions beside each step."""
+    codes = [code for code, _label in region_options(text(admin.get(f"/stats/?month={MAY}")))]
+    assert codes[:2] == ["", "420100"] and DISTRICT in codes and STREET in codes
+    assert all(len(code) <= len(STREET) for code in codes)  # city 6, district 6, street 9
+
+    codes = [
+        code
+        for code, _label in region_options(text(admin.get(f"/stats/?month={MAY}&region={GRID}")))
+    ]
+    community = GRID[:12]
+    assert {DISTRICT, STREET, community, GRID} <= set(codes)
+    # The community's other grid, and the street's other community, are a click away.
+    assert "42010200200102" in codes and any(
+        code.startswith(STREET) and len(code) == 12 and code != community for code in codes
+    )
+    # Nothing of the other streets' communities.
+    assert not any(len(code) > len(STREET) and not code.startswith(STREET) for code in codes)
+
+
 @pytest.mark.parametrize("username", ["mediator_demo", "grid_demo", "judge_demo"])
 def test_other_roles_see_no_statistics(login, username):
     """Mediators, grid workers and judges get 403 on the page and on each download, and no
