@@ -37,9 +37,14 @@ def seed_demo_command(if_empty: bool, cases: bool, count: int):
     click.echo(f"演示数据已就绪（新建 {created} 条记录）。")
 
 
+# A line of progress every this many demo cases.
+PROGRESS_EVERY = 50
+
+
 def report_progress(done: int, count: int) -> None:
-    """A line every 50 demo cases (and at the last), so a long seed does not look stuck."""
-    if done % 50 == 0 or done == count:
+    """A line every PROGRESS_EVERY demo cases (and at the last), so a long seed does not look
+    stuck."""
+    if done % PROGRESS_EVERY == 0 or done == count:
         click.echo(f"演示案件 {done}/{count}")
 
 

@@ -3,6 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
+from mediation import cli
 from mediation.demo import DEMO_PASSWORD
 from mediation.extensions import db
 from mediation.models import Case, Committee, Court, Region, User
@@ -35,15 +36,19 @@ def test_seed_demo_on_a_seeded_city_adds_nothing(runner):
     assert row_counts() == before
 
 
-def test_seed_demo_reports_its_progress_through_the_cases(runner):
-    """The cases take a while: a line every 50 of them and at the last, so the command does not
-    look stuck. (60 cases: the 300 of `make run` seal some 220 agreements, over a minute.)"""
-    output = seed(runner, "--count", "60")
+def test_seed_demo_reports_its_progress_through_the_cases(runner, monkeypatch):
+    """The cases take a while (the 300 of `make run` seal some 220 agreements, over a minute):
+    a line every 50 of them and at the last, so the command does not look stuck. Here a line
+    every 5, for 12 cases."""
+    assert cli.PROGRESS_EVERY == 50
+    monkeypatch.setattr(cli, "PROGRESS_EVERY", 5)
+    output = seed(runner, "--count", "12")
     lines = output.splitlines()
     assert lines[0] == "正在载入演示城市和用户…"
     assert [line for line in lines if line.startswith("演示案件")] == [
-        "演示案件 50/60",
-        "演示案件 60/60",
+        "演示案件 5/12",
+        "演示案件 10/12",
+        "演示案件 12/12",
     ]
     assert lines[-1].startswith("演示数据已就绪")
 
