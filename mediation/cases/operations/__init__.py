@@ -20,7 +20,7 @@ from mediation.cases.operations.materials import (
     material_limit_bytes,
     upload_body_limit,
 )
-from mediation.cases.operations.overdue import flag_overdue_cases
+from mediation.cases.operations.overdue import flag_overdue_cases, hand_on_lapsed_clocks
 from mediation.cases.operations.reading import get_case, get_case_for_update
 from mediation.cases.operations.records import (
     assign_mediator,
@@ -43,6 +43,7 @@ __all__ = [
     "flag_overdue_cases",
     "get_case",
     "get_case_for_update",
+    "hand_on_lapsed_clocks",
     "material_limit_bytes",
     "record_session",
     "record_visit",

@@ -1,11 +1,11 @@
 """The clocks: the city's time limits and China's calendar day."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from flask import current_app
 
 from workflows import TimeLimits
-from workflows.deadlines import CHINA_TZ
+from workflows.deadlines import end_of_day
 
 
 def time_limits() -> TimeLimits:
@@ -14,5 +14,5 @@ def time_limits() -> TimeLimits:
 
 
 def end_of(day: date | None) -> datetime | None:
-    """The last second of a day in China."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=CHINA_TZ) if day else None
+    """The last second of a day in China (None for no day)."""
+    return end_of_day(day) if day else None
