@@ -28,9 +28,7 @@ def clock_facts(case: Case) -> ClockFacts:
     )
 
 
-def start_clock(
-    case: Case, status: str, now: datetime, limits: TimeLimits
-) -> RunningClock | None:
+def start_clock(case: Case, status: str, now: datetime, limits: TimeLimits) -> RunningClock | None:
     """Start the clock that runs in status at now (or stop the one that ran); it is returned."""
     clock = running_clock(status, clock_facts(case), limits, now)
     case.clock = clock.key if clock else None
