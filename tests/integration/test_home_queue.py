@@ -121,7 +121,7 @@ def test_admin_sees_counts_by_status_and_overdue(login):
     db.session.commit()
     page = home(login("admin_demo"))
     intake = page[page.index('data-testid="count-intake"') :]
-    assert re.search(r"受理登记</div>\s*<div[^>]*>2</div>", intake)
+    assert re.search(r"待受理</div>\s*<div[^>]*>2</div>", intake)
     mediation = page[page.index('data-testid="count-grid_mediation"') :]
     assert re.search(r"网格调处</div>\s*<div[^>]*>1</div>", mediation)
     overdue_card = page[page.index('data-testid="count-overdue"') :]
