@@ -50,6 +50,8 @@ def mermaid(english: bool = False) -> str:
     # pytransitions opens with a front-matter block holding a bare title, which is not valid
     # mermaid YAML; the diagram itself starts at "stateDiagram".
     diagram = source[source.index("stateDiagram") :]
+    # Top to bottom: the long chain of stages fits a page's width with text left readable.
+    diagram = diagram.replace("direction LR", "direction TB", 1)
     diagram = "\n".join(_named_edge(line, english) for line in diagram.splitlines())
     ends = [f"  {s.name} --> [*]" for s in STATES if s.terminal]
     return "\n".join([diagram, *ends]) + "\n"
