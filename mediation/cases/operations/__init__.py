@@ -14,7 +14,7 @@ from mediation.cases.operations.confirmation import (
     request_confirmation,
 )
 from mediation.cases.operations.intake import create_case
-from mediation.cases.operations.limits import end_of, time_limits
+from mediation.cases.operations.limits import time_limits
 from mediation.cases.operations.materials import (
     MaterialUpload,
     material_limit_bytes,
@@ -38,7 +38,6 @@ __all__ = [
     "assign_mediator",
     "competent_courts",
     "create_case",
-    "end_of",
     "extend_review",
     "flag_overdue_cases",
     "get_case",
