@@ -84,6 +84,8 @@ class Config:
     TIME_LIMITS = {
         key: os.environ[f"LIMIT_{key.upper()}"]
         for key in (
+            "intake_days",
+            "intake_working_days",
             "grid_days",
             "mediation_days",
             "extension_days",

@@ -73,12 +73,14 @@ def serve_command(host: str, port: int):
 
 @sla.command("sweep")
 def sla_sweep_command():
-    """Escalate grid cases past their deadline and flag overdue ones."""
+    """Escalate grid cases past their deadline, start the clocks after closed windows, and
+    flag overdue cases."""
     from mediation.cases.sla import sweep
 
     result = sweep()
     click.echo(
         f"自动上报 {result.escalated} 件，跳过 {result.skipped} 件（已被处理），"
+        f"申请司法确认期限届满 {result.handed_on} 件，"
         f"标记超期 {result.flagged} 件，解除超期 {result.cleared} 件。"
     )
 

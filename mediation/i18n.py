@@ -1,7 +1,7 @@
 """Locale choice: 简体中文 by default, English on request, remembered in the session.
 
 Interface text is translated by gettext (mediation/translations). Domain labels (states,
-triggers, roles and the code lists) are data with an English table next to each list;
+triggers, clocks, roles and the code lists) are data with an English table next to each list;
 label_of picks the Chinese or the English one for the page's locale.
 """
 
@@ -10,7 +10,7 @@ from flask_babel import get_locale
 
 from mediation.auth.urls import safe_next
 from mediation.models import cases, regions
-from workflows import CODE_LISTS, LABELS_EN, STATES, TRANSITIONS
+from workflows import CLOCKS, CODE_LISTS, LABELS_EN, STATES, TRANSITIONS
 
 bp = Blueprint("i18n", __name__)
 
@@ -21,6 +21,7 @@ LABELS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
         {t.trigger: t.label for t in TRANSITIONS},
         {t.trigger: t.label_en for t in TRANSITIONS},
     ),
+    "clocks": ({c.key: c.label for c in CLOCKS}, {c.key: c.label_en for c in CLOCKS}),
     "levels": (regions.LEVEL_LABELS, regions.LEVEL_LABELS_EN),
     **{kind: (dict(pairs), LABELS_EN[kind]) for kind, pairs in CODE_LISTS.items()},
     **{kind: (dict(pairs), cases.LABELS_EN[kind]) for kind, pairs in cases.CODE_LISTS.items()},

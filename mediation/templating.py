@@ -1,16 +1,11 @@
-"""Filters and globals every template may use: China's clock, yuan, masking, deadline badges."""
-
-from datetime import timedelta
+"""Filters and globals every template may use: China's clock, yuan, masking, file sizes."""
 
 from flask import session
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from mediation.models.types import utcnow
 from mediation.privacy import mask_id_number, mask_phone
 from workflows.deadlines import CHINA_TZ
-
-SOON = timedelta(days=2)
 
 
 def china_time(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -21,16 +16,6 @@ def china_time(moment, fmt: str = "%Y-%m-%d %H:%M") -> str:
 def yuan(amount) -> str:
     """An amount in yuan: 3,500.00 元."""
     return "" if amount is None else _("%(amount)s 元", amount=f"{amount:,.2f}")
-
-
-def deadline_state(moment, overdue: bool = False) -> str | None:
-    """overdue (red), soon (amber: within two days), ok, or None when no clock runs."""
-    if moment is None:
-        return None
-    now = utcnow()
-    if overdue or moment < now:
-        return "overdue"
-    return "soon" if moment - now <= SOON else "ok"
 
 
 def large_text_on() -> bool:
@@ -56,5 +41,4 @@ def init_app(app) -> None:
     app.add_template_filter(mask_id_number, "mask_id")
     app.add_template_filter(mask_phone, "mask_phone")
     app.add_template_filter(file_size, "file_size")
-    app.add_template_global(deadline_state, "deadline_state")
     app.add_template_global(large_text_on, "large_text_on")

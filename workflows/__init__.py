@@ -1,5 +1,16 @@
 """The case state machine of 调解通: states, transitions, guards and deadlines. No Flask."""
 
+from workflows.clocks import (
+    CLOCK_BY_KEY,
+    CLOCKS,
+    STATE_CLOCKS,
+    Clock,
+    ClockFacts,
+    Countdown,
+    RunningClock,
+    countdown,
+    running_clock,
+)
 from workflows.deadlines import (
     TimeLimits,
     add_days,
@@ -54,6 +65,15 @@ from workflows.table import (
 )
 
 __all__ = [
+    "CLOCKS",
+    "CLOCK_BY_KEY",
+    "STATE_CLOCKS",
+    "Clock",
+    "ClockFacts",
+    "Countdown",
+    "RunningClock",
+    "countdown",
+    "running_clock",
     "AGREEMENT_FIELDS",
     "CATEGORIES",
     "CODE_LISTS",

@@ -15,8 +15,15 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 @dataclass(frozen=True)
 class TimeLimits:
-    """The configurable clocks of a city, in days."""
+    """The configurable clocks of a city, in days.
 
+    working_days makes every clock but the statutory confirmation window count working days;
+    the intake clock has its own switch, as registered disputes are answered in working days
+    (受理期限: 3 working days by default).
+    """
+
+    intake_days: int = 3
+    intake_working_days: bool = True
     grid_days: int = 7
     mediation_days: int = 30
     extension_days: int = 30
@@ -100,6 +107,11 @@ def deadline(
     if roll_holiday:
         last = next_workday(last)
     return datetime.combine(last, _END_OF_DAY, tzinfo=start.tzinfo)
+
+
+def end_of_day(day: date) -> datetime:
+    """The last second of a day in China."""
+    return datetime.combine(day, _END_OF_DAY, tzinfo=CHINA_TZ)
 
 
 def as_aware(moment: datetime) -> datetime:

@@ -1,10 +1,14 @@
 """The state diagram, drawn by pytransitions from the same table as the machine."""
 
+import re
+
 from transitions import State as MachineState
 from transitions.extensions.diagrams import GraphMachine
 
 from workflows.states import INITIAL, STATES
-from workflows.table import TRANSITIONS
+from workflows.table import TRANSITION_BY_TRIGGER, TRANSITIONS
+
+_EDGE = re.compile(r"^(\s*\w+ --> \w+): (.+)$")
 
 
 def _labelled(name: str, label: str) -> MachineState:
@@ -14,8 +18,21 @@ def _labelled(name: str, label: str) -> MachineState:
     return state
 
 
+def _named_edge(line: str, english: bool) -> str:
+    """An edge labelled with its triggers' names ("accept" → 受理), listed if several."""
+    edge = _EDGE.match(line)
+    if edge is None:
+        return line
+    triggers = edge.group(2).split(" | ")
+    names = [
+        getattr(TRANSITION_BY_TRIGGER[t], "label_en" if english else "label") for t in triggers
+    ]
+    return f"{edge.group(1)}: {(' / ' if english else '、').join(names)}"
+
+
 def mermaid(english: bool = False) -> str:
-    """Return the Mermaid stateDiagram source of the case workflow, Chinese unless english."""
+    """Return the Mermaid stateDiagram source of the case workflow, Chinese unless english:
+    each state and each arrow named as the pages name them."""
     machine = GraphMachine(
         model=None,
         states=[_labelled(s.name, s.label_en if english else s.label) for s in STATES],
@@ -33,5 +50,8 @@ def mermaid(english: bool = False) -> str:
     # pytransitions opens with a front-matter block holding a bare title, which is not valid
     # mermaid YAML; the diagram itself starts at "stateDiagram".
     diagram = source[source.index("stateDiagram") :]
+    # Top to bottom: the long chain of stages fits a page's width with text left readable.
+    diagram = diagram.replace("direction LR", "direction TB", 1)
+    diagram = "\n".join(_named_edge(line, english) for line in diagram.splitlines())
     ends = [f"  {s.name} --> [*]" for s in STATES if s.terminal]
     return "\n".join([diagram, *ends]) + "\n"

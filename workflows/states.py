@@ -15,7 +15,8 @@ class State:
 
 
 STATES: tuple[State, ...] = (
-    State("intake", "受理登记", "Intake", "grid"),
+    # Registered, not yet accepted (受理登记 would read as accepted already).
+    State("intake", "待受理", "Awaiting acceptance", "grid"),
     State("grid_mediation", "网格调处", "Grid mediation", "grid"),
     State("street_mediation", "街道联调", "Street mediation", "street"),
     # The level of a drafted agreement is the level it came from (CaseFacts.came_from).

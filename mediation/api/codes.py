@@ -1,4 +1,5 @@
-"""GET /api/v1/codes: the code lists, states and triggers, each identifier with its label."""
+"""GET /api/v1/codes: the code lists, states, triggers and clocks, each identifier with its
+label."""
 
 from mediation.api import bp
 from mediation.api.schemas import CodesOut
@@ -6,6 +7,7 @@ from mediation.models import cases
 from workflows import (
     AGREEMENT_FIELDS,
     CATEGORIES,
+    CLOCKS,
     CONSENT_METHODS,
     DECLINE_REASONS,
     ESCALATE_REASONS,
@@ -42,10 +44,12 @@ CODE_LISTS = {
 @bp.response(200, CodesOut)
 @bp.doc(
     summary="代码表",
-    description="纠纷类型、案件来源、状态、操作及各类理由代码，附中文名称；司法确认的同意方式"
+    description="纠纷类型、案件来源、状态、操作、期限（clocks）及各类理由代码，附中文名称；"
+    "司法确认的同意方式"
     "（consent_methods）、申请材料类别（material_kinds）、不予受理理由"
     "（reject_grounds_before_acceptance）和驳回理由（reject_grounds_after_acceptance）。",
 )
 def codes():
     """The code lists of DESIGN §5, the states and triggers of §2, and the reason lists."""
-    return {**CODE_LISTS, "states": STATES, "triggers": TRANSITIONS}
+    clocks = [(clock.key, clock.label) for clock in CLOCKS]
+    return {**CODE_LISTS, "states": STATES, "triggers": TRANSITIONS, "clocks": clocks}

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from mediation.access.scoping import case_clause, region_by_code
+from mediation.cases.operations.overdue import overdue_clause
 from mediation.errors import InvalidInput
 from mediation.extensions import db
 from mediation.inputs import whole_number
@@ -76,13 +77,6 @@ def positive_int(raw, default: int, name: str, errors: dict) -> int:
         errors[name] = f"{name} 应为 1 至 {MAX_PAGE} 之间的整数。"
         return default
     return value
-
-
-def overdue_clause(now):
-    """Open cases whose current deadline has passed (whether or not the sweep flagged them)."""
-    return sa.and_(
-        Case.status.not_in(TERMINAL_STATES), Case.deadline_at.is_not(None), Case.deadline_at < now
-    )
 
 
 def filtered(user: User, filters: CaseFilters):

@@ -1,8 +1,10 @@
-"""The SLA sweep: escalate grid cases past their deadline and flag every overdue case.
+"""The SLA sweep: escalate grid cases past their deadline, start the next clock where a window
+has closed, and flag every overdue case.
 
 Safe to run twice and concurrently: each escalation is a normal transition with the version
 the sweeper read, so of two sweepers racing for one case exactly one wins and the other's
-Conflict is counted and skipped; flagging is one idempotent UPDATE.
+Conflict is counted and skipped; handing on a closed window is idempotent; flagging is one
+idempotent UPDATE.
 """
 
 from dataclasses import dataclass
@@ -10,7 +12,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from mediation.cases.operations import apply_transition, flag_overdue_cases
+from mediation.cases.operations import (
+    apply_transition,
+    flag_overdue_cases,
+    hand_on_lapsed_clocks,
+)
 from mediation.errors import Conflict, Refused
 from mediation.extensions import db
 from mediation.models import Case
@@ -25,6 +31,7 @@ class SweepResult:
 
     escalated: int = 0
     skipped: int = 0
+    handed_on: int = 0
     flagged: int = 0
     cleared: int = 0
 
@@ -45,7 +52,7 @@ def overdue_grid_cases(now: datetime, after_id: int) -> list[tuple[int, int]]:
 
 
 def sweep(now: datetime | None = None) -> SweepResult:
-    """Fire auto_escalate on overdue grid cases, then set the overdue flags."""
+    """Fire auto_escalate on overdue grid cases, hand closed windows on, set the overdue flags."""
     now = now or utcnow()
     result = SweepResult()
     last_id = 0
@@ -58,5 +65,6 @@ def sweep(now: datetime | None = None) -> SweepResult:
                 result.skipped += 1
         last_id = batch[-1][0]
         db.session.expunge_all()
+    result.handed_on = hand_on_lapsed_clocks(now)
     result.flagged, result.cleared = flag_overdue_cases(now)
     return result

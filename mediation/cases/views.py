@@ -23,7 +23,7 @@ from mediation.extensions import db
 from mediation.i18n import LABELS, choices_of, label_of
 from mediation.inputs import whole_number
 from mediation.models import AuditEvent, User
-from workflows import SYSTEM, TRANSITION_BY_TRIGGER
+from workflows import TRANSITION_BY_TRIGGER
 
 CONFLICT_MESSAGE = _l("案件已被他人更新，请刷新后重试")
 # The timeline's names of the events that are not triggers.
@@ -113,8 +113,9 @@ def timeline(case) -> list[dict]:
     return [
         {
             "event": event,
-            "actor": event.actor.display_name if event.actor else label_of("roles", SYSTEM),
-            "role": label_of("roles", event.actor_role),
+            # The sweep's own steps (自动上报): said once, not as "系统 · 系统".
+            "actor": event.actor.display_name if event.actor else _("系统自动"),
+            "role": label_of("roles", event.actor_role) if event.actor else None,
             "details": event_details(event, parties, signers, names),
         }
         for event in events

@@ -1,4 +1,4 @@
-"""Reading a court's work: the judge's two queues, her recent rulings, the clock of a case.
+"""Reading a court's work: the judge's two queues with their clocks, her recent rulings.
 
 Every query is scoped by `access.scoping.case_clause` (a judge sees the cases sent to her
 court) and runs in SQL: a page of rows is loaded, never the whole court's history.
@@ -16,7 +16,8 @@ from mediation.extensions import db
 from mediation.inputs import whole_number
 from mediation.models import Case, ConfirmationApplication, User
 from mediation.models.types import utcnow
-from workflows.deadlines import TimeLimits, legal_date
+from workflows.clocks import Countdown, countdown
+from workflows.deadlines import TimeLimits
 
 # The two queues, in the order the workbench shows them: 待决定受理, 待裁定.
 ACCEPTANCE = "confirmation_requested"
@@ -32,30 +33,12 @@ MAX_PAGE = 10_000
 
 
 @dataclass(frozen=True)
-class Clock:
-    """A running court clock: its last moment, and China calendar days left (<0: overdue)."""
-
-    deadline_at: datetime
-    days_left: int
-
-    @property
-    def overdue(self) -> bool:
-        """True once the last day has passed in China."""
-        return self.days_left < 0
-
-    @property
-    def days_over(self) -> int:
-        """How many days past the last day (0 while it runs)."""
-        return max(0, -self.days_left)
-
-
-@dataclass(frozen=True)
 class QueueRow:
     """One application waiting for the judge: the case, its open application, its clock."""
 
     case: Case
     application: ConfirmationApplication | None
-    clock: Clock | None
+    clock: Countdown | None
 
 
 @dataclass(frozen=True)
@@ -84,14 +67,6 @@ class Workbench:
     recent: list[ConfirmationApplication]
     limits: TimeLimits
     recent_days: int = RECENT_DAYS
-
-
-def clock_of(deadline_at: datetime | None, now: datetime | None = None) -> Clock | None:
-    """The clock ending at deadline_at as seen at now (None when no clock runs)."""
-    if deadline_at is None:
-        return None
-    days = (legal_date(deadline_at) - legal_date(now or utcnow())).days
-    return Clock(deadline_at, days)
 
 
 def page_number(raw) -> int:
@@ -138,7 +113,9 @@ def queue(
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    items = [QueueRow(case, app, clock_of(case.deadline_at, now)) for case, app in rows]
+    items = [
+        QueueRow(case, app, countdown(case.clock, case.deadline_at, now)) for case, app in rows
+    ]
     return Queue(status, items, total, overdue, page, per_page)
 
 

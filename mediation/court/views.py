@@ -80,7 +80,7 @@ def judge_page(
         "court/case.html",
         case=case,
         application=case.application,
-        clock=queries.clock_of(case.deadline_at) if case.status in queries.QUEUES else None,
+        clock=case.countdown if case.status in queries.QUEUES else None,
         verdict=agreement_verdict(case),
         timeline=timeline(case),
         decisions=decisions,

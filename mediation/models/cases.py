@@ -12,6 +12,7 @@ from mediation.models.regions import Committee, Court, Region
 from mediation.models.types import UTCDateTime, utcnow
 from mediation.models.users import User
 from workflows import STATE_BY_NAME, TERMINAL_STATES
+from workflows.clocks import Countdown, countdown
 
 PARTY_ROLES = (("applicant", "申请人"), ("respondent", "被申请人"), ("third_party", "第三人"))
 PARTY_KINDS = (("person", "自然人"), ("organization", "法人或其他组织"))
@@ -118,7 +119,10 @@ class Case(db.Model):
     escalated_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime, index=True)
     grid_deadline_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     mediation_deadline_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
-    # The deadline of the stage the case is in now (grid, whole mediation, court …).
+    # The clock that runs in the case's state (a workflows.clocks key: intake, grid, mediation,
+    # confirmation_window, visit, court_acceptance, court_review …) and its last moment;
+    # both None when no clock runs. Set by operations.clocks.set_clock, never by hand.
+    clock: so.Mapped[str | None] = so.mapped_column(sa.String(32))
     deadline_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     overdue: so.Mapped[bool] = so.mapped_column(default=False, index=True)
     effective_on: so.Mapped[date | None] = so.mapped_column(sa.Date, index=True)
@@ -159,6 +163,11 @@ class Case(db.Model):
     def state(self):
         """The workflows.State of the case's status."""
         return STATE_BY_NAME[self.status]
+
+    @property
+    def countdown(self) -> Countdown | None:
+        """The running clock as seen today: its name, last moment and days left."""
+        return countdown(self.clock, self.deadline_at, utcnow())
 
     @property
     def is_terminal(self) -> bool:

@@ -181,8 +181,8 @@ def _event_row(event: AuditEvent, signers: dict[str, str]) -> dict:
     signer = payload.get("signer") if event.action == "sign" else None
     return {
         "at": _moment(event.at),
-        "actor": event.actor.display_name if event.actor else "系统",
-        "role": ROLE_LABELS.get(event.actor_role, event.actor_role),
+        "actor": event.actor.display_name if event.actor else "系统自动",
+        "role": ROLE_LABELS.get(event.actor_role, event.actor_role) if event.actor else "",
         "action": transition.label if transition else ACTION_LABELS.get(event.action, event.action),
         "from_state": _state_label(event.from_state),
         "to_state": _state_label(event.to_state),

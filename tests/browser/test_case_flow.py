@@ -103,7 +103,7 @@ def test_grid_worker_registers_a_dispute_on_a_tablet(tablet_page, live_server, t
     expect(page.get_by_test_id("number")).to_have_text(re.compile(number))
     expect(page.get_by_role("alert")).to_contain_text("已登记纠纷，案号")
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
-    expect(page.get_by_test_id("status")).to_have_text("受理登记")
+    expect(page.get_by_test_id("status")).to_have_text("待受理")
 
     parties = page.get_by_test_id("parties")
     expect(parties.locator("[data-party-id]")).to_have_count(2)
@@ -172,7 +172,7 @@ def test_mediator_accepts_records_a_session_and_drafts_the_agreement(page, live_
     page.get_by_role("link", name="案件列表").click()
     page.get_by_role("link", name=TITLE).click()
     page.wait_for_url(f"{live_server}/cases/{case.id}")
-    expect(page.get_by_test_id("status")).to_have_text("受理登记")
+    expect(page.get_by_test_id("status")).to_have_text("待受理")
 
     # 受理, with herself as the mediator.
     form = trigger_form(page, "受理", "accept")
@@ -184,7 +184,7 @@ def test_mediator_accepts_records_a_session_and_drafts_the_agreement(page, live_
     expect(page.get_by_test_id("mediator")).to_have_text("李调解")
     accepted = page.get_by_test_id("timeline").locator('[data-action="accept"]')
     expect(accepted).to_have_count(1)
-    expect(accepted).to_contain_text("受理登记 → 网格调处")
+    expect(accepted).to_contain_text("待受理 → 网格调处")
     expect(accepted).to_contain_text("调解员：李调解")
     expect(accepted).to_contain_text("李调解 · 人民调解员")
 

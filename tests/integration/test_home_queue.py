@@ -50,15 +50,17 @@ def home(client) -> str:
     return response.get_data(as_text=True)
 
 
-def test_grid_worker_queue_is_sorted_by_deadline(login):
-    """Soonest grid deadline first, cases without a clock last, each a link to the case."""
+def test_grid_worker_queue_is_sorted_by_deadline(login, app, monkeypatch):
+    """Soonest deadline first, whichever its clock (a registered case's 受理期限, here three
+    calendar days; an accepted one's 网格调处期限), each a link to the case."""
+    monkeypatch.setitem(app.config, "TIME_LIMITS", {"intake_working_days": False})
     waiting = registered("尚未受理的纠纷")
     later = accepted("昨天受理的纠纷", days_ago=1)
     sooner = accepted("六天前受理的纠纷", days_ago=6)
     page = home(login("grid_demo"))
-    assert queue_ids(page) == [sooner.id, later.id, waiting.id]
+    assert queue_ids(page) == [sooner.id, waiting.id, later.id]
     assert f'href="/cases/{sooner.id}"' in page
-    assert 'data-deadline="soon"' in page and "即将到期" in page
+    assert 'data-clock="soon"' in page and "网格调处期限" in page and "受理期限" in page
     assert 'data-testid="intake-button"' in page and 'href="/cases/new"' in page
 
 
@@ -66,7 +68,7 @@ def test_overdue_case_is_marked_red_in_the_queue(login):
     """A case past its grid deadline (not yet swept) shows the red badge."""
     accepted("逾期未调处的纠纷", days_ago=9)
     page = home(login("grid_demo"))
-    assert 'data-deadline="overdue"' in page and "已超期" in page
+    assert 'data-clock="overdue"' in page and "已超期" in page
 
 
 def test_mediator_queue_holds_her_cases_and_unassigned_ones(login):
@@ -119,7 +121,7 @@ def test_admin_sees_counts_by_status_and_overdue(login):
     db.session.commit()
     page = home(login("admin_demo"))
     intake = page[page.index('data-testid="count-intake"') :]
-    assert re.search(r"受理登记</div>\s*<div[^>]*>2</div>", intake)
+    assert re.search(r"待受理</div>\s*<div[^>]*>2</div>", intake)
     mediation = page[page.index('data-testid="count-grid_mediation"') :]
     assert re.search(r"网格调处</div>\s*<div[^>]*>1</div>", mediation)
     overdue_card = page[page.index('data-testid="count-overdue"') :]

@@ -239,4 +239,4 @@ def test_api_keeps_chinese_labels_when_the_pages_are_english(client, token):
     english(client)
     codes = client.get("/api/v1/codes", headers=token("grid_demo")).get_json()
     assert codes["categories"][1] == {"identifier": "neighbor", "label": "邻里"}
-    assert codes["states"][0]["label"] == "受理登记"
+    assert codes["states"][0]["label"] == "待受理"

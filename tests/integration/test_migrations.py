@@ -1,5 +1,7 @@
 """The migrations build the whole schema on an empty database, on SQLite and PostgreSQL."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
@@ -8,6 +10,7 @@ from config import TestConfig
 from mediation import create_app
 from mediation.extensions import db
 from tests.database import ON_POSTGRES, drop_database, ensure_database
+from tests.factories import T0
 
 CORE_TABLES = {"regions", "committees", "courts", "court_regions", "users", "api_tokens"}
 
@@ -122,5 +125,51 @@ def test_upgrading_a_database_with_cases_counts_its_statistics(tmp_path):
         kept.pop("generated_at"), fresh.pop("generated_at")
         assert kept == fresh
         assert kept["indicators"]["received"]["value"] == 2
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_upgrading_a_database_with_cases_starts_their_clocks(tmp_path):
+    """The clocks' migration gives every open case the clock of its state, as the operations
+    and the sweep would have: a registered case its 受理期限 (none before), an effective
+    agreement its confirmation window or, once closed, its visit clock; flags included."""
+    from mediation.cases.sla import sweep
+    from mediation.demo import seed_demo
+    from tests.factories import gen_case
+
+    app = fresh_app(f"sqlite:///{tmp_path}/m.sqlite")
+    with app.app_context():
+        upgrade()
+        seed_demo(with_cases=False)
+        db.session.commit()
+        recently = datetime.now(UTC) - timedelta(days=2)
+        for status, now in [
+            ("intake", recently),
+            ("intake", T0),
+            ("agreement_effective", recently),
+            ("agreement_effective", T0),
+            ("confirmation_accepted", T0),
+            ("confirmed", recently),
+            ("closed", T0),
+        ]:
+            gen_case(status=status, now=now)
+        sweep()
+        columns = sa.text("SELECT id, clock, deadline_at, overdue FROM cases ORDER BY id")
+        with db.engine.connect() as conn:
+            kept = conn.execute(columns).all()
+        assert {row.clock for row in kept} == {
+            "intake",
+            "confirmation_window",
+            "visit",
+            "court_review",
+            None,
+        }
+        db.session.remove()
+        downgrade(revision="aee22775ba84")  # before the clocks
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE cases SET deadline_at = NULL WHERE status = 'intake'"))
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(columns).all() == kept
         db.session.remove()
         db.engine.dispose()

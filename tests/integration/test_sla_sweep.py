@@ -49,7 +49,7 @@ def test_grid_case_escalates_one_second_after_its_deadline():
     case = reload(case)
     assert result == SweepResult(escalated=1, skipped=0, flagged=0, cleared=0)
     assert (case.status, case.version, case.escalated_at) == ("street_mediation", 3, now)
-    assert case.deadline_at == case.mediation_deadline_at
+    assert (case.clock, case.deadline_at) == ("mediation", case.mediation_deadline_at)
     assert case.overdue is False
     (event,) = events(case)[logged:]
     assert (event.action, event.actor_role, event.actor_id) == ("auto_escalate", "system", None)
@@ -73,13 +73,15 @@ def test_only_grid_cases_past_their_deadline_escalate():
 
 
 def test_running_the_sweep_twice_changes_nothing_the_second_time():
-    """Safe to run twice: no second escalation, no flag moved, no event added."""
+    """Safe to run twice: no second escalation, no clock handed on twice, no flag moved, no
+    event added."""
     gen_case(status="grid_mediation")
     gen_case(status="agreement_effective")
     now = beijing(2026, 7, 1, 9)
     first = sweep(now=now)
-    # The escalated case is flagged by its transition, the unvisited agreement by the sweep.
-    assert (first.escalated, first.flagged) == (1, 1)
+    # The escalated case is flagged by its transition; the agreement's confirmation window
+    # closed on 10 June, so its visit clock (due 25 June) takes over and is flagged.
+    assert (first.escalated, first.handed_on, first.flagged) == (1, 1, 1)
     db.session.expire_all()
     assert db.session.scalars(sa.select(Case.overdue)).all() == [True, True]
     db.session.expire_all()
@@ -95,9 +97,10 @@ def test_running_the_sweep_twice_changes_nothing_the_second_time():
 
 
 def test_overdue_flags_are_set_when_a_deadline_passes_and_cleared_when_it_moves():
-    """An effective agreement not visited in time is flagged; an extension clears the flag."""
-    case = gen_case(status="agreement_effective")
+    """A confirmed agreement not visited in time is flagged; a later deadline clears the flag."""
+    case = gen_case(status="confirmed")
     visit_by = case.deadline_at
+    assert case.clock == "visit"
     assert visit_by == end_of_day(case.agreement.performance_deadline + timedelta(days=15))
     assert sweep(now=visit_by).flagged == 0
     assert reload(case).overdue is False
@@ -113,14 +116,16 @@ def test_overdue_flags_are_set_when_a_deadline_passes_and_cleared_when_it_moves(
     assert reload(case).overdue is False
 
 
-def test_a_transition_recomputes_the_flag_and_a_concluded_case_is_never_overdue():
-    """Closing an overdue case clears its flag; the sweep does not flag it again."""
-    case = gen_case(status="agreement_effective")
+def test_a_late_visit_meets_the_visit_clock_and_a_concluded_case_is_never_overdue():
+    """The visit recorded late clears the flag and stops the clock; once closed, the sweep
+    does not flag the case again."""
+    case = gen_case(status="confirmed")
     late = case.deadline_at + timedelta(days=3)
     sweep(now=late)
     assert reload(case).overdue is True
     gen_visit(case, now=late)
     case = reload(case)
+    assert (case.clock, case.deadline_at, case.overdue) == (None, None, False)
     ops.apply_transition(user("mediator_demo"), case.id, "close", case.version, {}, now=later(case))
     assert sweep(now=late + timedelta(days=30)) == SweepResult()
     case = reload(case)
@@ -162,16 +167,15 @@ def test_in_calendar_days_the_same_case_would_be_due_during_the_holiday():
 
 
 def test_cli_sweep_prints_what_it_did(runner):
-    """`flask sla sweep` at a frozen 19 May: one escalated, one effective agreement overdue."""
+    """`flask sla sweep` at a frozen 19 May: one escalated, one confirmed agreement overdue."""
     escalating = gen_case(status="grid_mediation")
-    gen_case(
-        status="agreement_effective", draft={"performance_deadline": "2026-05-01"}
-    )  # visit due 16 May
+    gen_case(status="confirmed", draft={"performance_deadline": "2026-05-01"})  # visit due 16 May
     with time_machine.travel(beijing(2026, 5, 19, 9), tick=False):
         result = runner.invoke(args=["sla", "sweep"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == (
-        "自动上报 1 件，跳过 0 件（已被处理），标记超期 1 件，解除超期 0 件。"
+        "自动上报 1 件，跳过 0 件（已被处理），申请司法确认期限届满 0 件，"
+        "标记超期 1 件，解除超期 0 件。"
     )
     case = reload(escalating)
     assert case.status == "street_mediation"

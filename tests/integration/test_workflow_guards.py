@@ -305,7 +305,7 @@ def test_close_needs_performance_recorded_at_a_visit():
 def test_a_trigger_from_another_state_is_refused():
     """上报街道 on a case still at intake: not available in this state."""
     assert refused(gen_case(), "grid_demo", "escalate", payload_for("escalate")) == [
-        "案件当前状态为“受理登记”，不能执行“上报街道”。"
+        "案件当前状态为“待受理”，不能执行“上报街道”。"
     ]
 
 

@@ -49,6 +49,7 @@ from workflows import (
     MEDIATION_STATES,
     ROLES,
     STATE_BY_NAME,
+    STATE_CLOCKS,
     SYSTEM,
     TERMINAL_STATES,
     TRANSITION_BY_TRIGGER,
@@ -322,6 +323,24 @@ class CaseLife(RuleBasedStateMachine):
         status = self.row().status
         if status in TERMINAL_STATES:
             assert all(available_triggers(status, role) == [] for role in ALL_ROLES)
+
+    @invariant()
+    def the_case_runs_a_clock_of_its_state_or_none(self):
+        """The clock on the row is one its state runs (the review's, extended or not); a case
+        whose state runs no clock has no deadline and is never overdue."""
+        db.session.expire_all()
+        status, clock, deadline_at, overdue = db.session.execute(
+            sa.select(Case.status, Case.clock, Case.deadline_at, Case.overdue).where(
+                Case.id == self.case_id
+            )
+        ).one()
+        runs = set(STATE_CLOCKS.get(status, ()))
+        if "court_review" in runs:
+            runs.add("court_review_extended")
+        assert clock is None or clock in runs
+        assert (clock is None) == (deadline_at is None)
+        if clock is None:
+            assert overdue is False
 
     @invariant()
     def version_counts_the_successful_transitions(self):

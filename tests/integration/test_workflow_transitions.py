@@ -231,8 +231,8 @@ def test_the_seal_makes_the_agreement_effective_after_the_last_signature():
     assert (effective.actor_role, effective.actor_id) == ("mediator", user("mediator_demo").id)
     assert effective.payload == {"sha256": document.sha256, "public_id": document.public_id}
     assert document.effective_on == date(2026, 5, 12)
-    performance = case.agreement.performance_deadline
-    assert case.deadline_at == end_of_day(performance + timedelta(days=15))
+    # 30 days to apply for judicial confirmation, from the day after: Thu 11 June.
+    assert (case.clock, case.deadline_at) == ("confirmation_window", end_of_day(date(2026, 6, 11)))
 
 
 @pytest.mark.parametrize("how", ["consent records", "party ids"])
@@ -301,13 +301,14 @@ def test_reject_confirmation_keeps_the_ground_and_stops_the_court_clock(source, 
 
 @pytest.mark.parametrize("source", ["confirmation_requested", "confirmation_accepted"])
 def test_withdraw_confirmation_puts_the_agreement_back_in_force(source):
-    """撤回确认申请: back to 协议生效, with the follow-up clock again."""
+    """撤回确认申请: back to 协议生效, with its confirmation window running again (it has not
+    closed: the parties may still apply)."""
     case = gen_case(status=source)
     transit(case, "street_demo", "withdraw_confirmation")
     case = reload(case)
     assert case.status == "agreement_effective"
-    performance = case.agreement.performance_deadline
-    assert case.deadline_at == end_of_day(performance + timedelta(days=15))
+    window = end_of_day(case.effective_on + timedelta(days=30))
+    assert (case.clock, case.deadline_at) == ("confirmation_window", window)
 
 
 def test_remediate_starts_street_mediation_again_with_a_fresh_clock():

@@ -28,7 +28,7 @@ from mediation.api.schemas.fields import (
 from mediation.models import cases
 from mediation.models.regions import LEVELS
 from mediation.privacy import mask_id_number, mask_phone
-from workflows import CATEGORIES, DECLINE_REASONS, EXCLUDED_MATTERS, SOURCES
+from workflows import CATEGORIES, CLOCKS, DECLINE_REASONS, EXCLUDED_MATTERS, SOURCES
 
 
 def always_present(schema_class):
@@ -124,6 +124,7 @@ class CodesOut(ma.Schema):
     sources = code_list()
     states = ma.fields.List(ma.fields.Nested(StateOut))
     triggers = ma.fields.List(ma.fields.Nested(TriggerOut))
+    clocks = code_list()
     roles = code_list()
     decline_reasons = code_list()
     escalate_reasons = code_list()
@@ -307,6 +308,11 @@ class CaseSummary(ma.Schema):
     amount = Money(allow_none=True)
     grid = ma.fields.Nested(RegionRef)
     mediator = ma.fields.Nested(UserRef, allow_none=True)
+    clock = output_code(
+        [clock.key for clock in CLOCKS],
+        allow_none=True,
+        metadata={"description": "deadline_at 是哪个期限（代码表 clocks）；null：当前无期限"},
+    )
     deadline_at = ma.fields.DateTime(allow_none=True)
     grid_deadline_at = ma.fields.DateTime(allow_none=True)
     overdue = ma.fields.Boolean()

@@ -14,13 +14,13 @@ from mediation.cases.operations.confirmation import (
     request_confirmation,
 )
 from mediation.cases.operations.intake import create_case
-from mediation.cases.operations.limits import end_of, time_limits
+from mediation.cases.operations.limits import time_limits
 from mediation.cases.operations.materials import (
     MaterialUpload,
     material_limit_bytes,
     upload_body_limit,
 )
-from mediation.cases.operations.overdue import flag_overdue_cases
+from mediation.cases.operations.overdue import flag_overdue_cases, hand_on_lapsed_clocks
 from mediation.cases.operations.reading import get_case, get_case_for_update
 from mediation.cases.operations.records import (
     assign_mediator,
@@ -38,11 +38,11 @@ __all__ = [
     "assign_mediator",
     "competent_courts",
     "create_case",
-    "end_of",
     "extend_review",
     "flag_overdue_cases",
     "get_case",
     "get_case_for_update",
+    "hand_on_lapsed_clocks",
     "material_limit_bytes",
     "record_session",
     "record_visit",

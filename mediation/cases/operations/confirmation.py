@@ -12,6 +12,7 @@ from mediation import papers
 from mediation.access import policy
 from mediation.audit import append_event, with_retries
 from mediation.cases.cleaning import stripped_text
+from mediation.cases.operations.clocks import set_clock
 from mediation.cases.operations.court import courts_serving, resolve_court
 from mediation.cases.operations.limits import time_limits
 from mediation.cases.operations.materials import (
@@ -39,8 +40,8 @@ from mediation.models import (
 from mediation.models.types import utcnow
 from mediation.papers.court import application_html
 from mediation.papers.store import store_file
-from workflows import CONSENT_METHODS, court_ruling_deadline
-from workflows.deadlines import CHINA_TZ, china_time
+from workflows import CONSENT_METHODS
+from workflows.deadlines import CHINA_TZ
 
 REASON_LIMIT = 1000
 METHODS = dict(CONSENT_METHODS)
@@ -236,9 +237,7 @@ def extend_review(user: User, case_id: int, version, *, reason, now: datetime | 
         application.extended_at = now
         application.extended_by = user
         application.extension_reason = reason
-        accepted = china_time(application.accepted_at)
-        case.deadline_at = court_ruling_deadline(accepted, time_limits(), extended=True)
-        case.overdue = case.deadline_at < now
+        set_clock(case, case.status, now, time_limits())
         append_event(
             case,
             user,

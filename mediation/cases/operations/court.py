@@ -20,11 +20,7 @@ from mediation.models import (
     new_public_id,
 )
 from mediation.papers.court import default_ruling_text, ruling_html
-from workflows import (
-    REJECT_GROUNDS_AFTER_ACCEPTANCE,
-    court_acceptance_deadline,
-    court_ruling_deadline,
-)
+from workflows import REJECT_GROUNDS_AFTER_ACCEPTANCE
 from workflows.deadlines import china_time
 
 RULING_TEXT_LIMIT = 20000
@@ -89,7 +85,6 @@ def after_request_confirmation(case, payload, now, limits, user):
     case.court_case_number = None
     case.ruling_text = None
     case.rejection_ground = None
-    case.deadline_at = court_acceptance_deadline(china_time(now), limits)
 
 
 def after_accept_application(case, payload, now, limits, user):
@@ -98,7 +93,6 @@ def after_accept_application(case, payload, now, limits, user):
     case.court_case_number = application.court_case_number = _number(case, payload, now)
     application.accepted_at = now
     application.accepted_by = user
-    case.deadline_at = court_ruling_deadline(china_time(now), limits)
     accepted = f"法院已受理司法确认申请，案号{case.court_case_number}。"
     _notify(case, "accept_application", accepted, now)
 
@@ -118,7 +112,6 @@ def after_reject_confirmation(case, payload, now, limits, user):
         case.court_case_number = case.application.court_case_number = _number(case, payload, now)
     _decide(case, user, payload, now, outcome, ground)
     case.rejection_ground = ground
-    case.deadline_at = None
     what = "驳回司法确认申请" if outcome == "rejected" else "对司法确认申请不予受理"
     _notify(case, "reject_confirmation", f"法院裁定{what}：{GROUND_LABELS[ground]}。", now)
 

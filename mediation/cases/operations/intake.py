@@ -7,7 +7,9 @@ import sqlalchemy as sa
 from mediation.access import policy
 from mediation.audit import build_event
 from mediation.cases.cleaning import intake_fields
+from mediation.cases.operations.clocks import set_clock
 from mediation.cases.operations.counters import next_serial
+from mediation.cases.operations.limits import time_limits
 from mediation.errors import InvalidInput
 from mediation.extensions import db
 from mediation.models import Case, CaseCounter, Committee, Party, Region, User
@@ -32,7 +34,7 @@ def committee_for(grid: Region) -> Committee:
 
 
 def create_case(user: User, data: dict, now: datetime | None = None) -> Case:
-    """Register a dispute (受理登记): checks every field, numbers it, logs it.
+    """Register a dispute (受理登记): checks every field, numbers it, starts its 受理期限, logs it.
 
     :raise Forbidden (403): the user's role registers no disputes.
     :raise InvalidInput (400): any field is missing or malformed (every one named at once).
@@ -63,6 +65,7 @@ def create_case(user: User, data: dict, now: datetime | None = None) -> Case:
     )
     if user.role == "mediator":
         case.mediator = user
+    set_clock(case, "intake", now, time_limits())
     db.session.add(case)
     db.session.flush()
     event = build_event(

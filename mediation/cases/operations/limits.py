@@ -1,18 +1,10 @@
-"""The clocks: the city's time limits and China's calendar day."""
-
-from datetime import date, datetime, time
+"""The city's time limits, from settings."""
 
 from flask import current_app
 
 from workflows import TimeLimits
-from workflows.deadlines import CHINA_TZ
 
 
 def time_limits() -> TimeLimits:
     """The city's time limits, from settings."""
     return TimeLimits.from_mapping(current_app.config["TIME_LIMITS"])
-
-
-def end_of(day: date | None) -> datetime | None:
-    """The last second of a day in China."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=CHINA_TZ) if day else None

@@ -5,6 +5,8 @@ from datetime import datetime
 from mediation.access import policy
 from mediation.audit import append_event, with_retries
 from mediation.cases.cleaning import session_fields, visit_fields
+from mediation.cases.operations.clocks import set_clock
+from mediation.cases.operations.limits import time_limits
 from mediation.cases.operations.reading import get_case_for_update
 from mediation.cases.operations.side_effects import resolve_mediator
 from mediation.errors import InvalidInput, NotFound, Refused
@@ -38,7 +40,8 @@ def record_session(user: User, case_id: int, data: dict, now: datetime | None = 
 
 
 def record_visit(user: User, case_id: int, data: dict, now: datetime | None = None):
-    """Record a follow-up visit (回访记录) once an agreement is in force.
+    """Record a follow-up visit (回访记录) once an agreement is in force; it meets the
+    visit clock.
 
     :raise Forbidden (403): the user's role records no visits.
     :raise InvalidInput (400): a field is missing or malformed (each one named).
@@ -55,6 +58,7 @@ def record_visit(user: User, case_id: int, data: dict, now: datetime | None = No
             raise Refused([f"案件当前状态为“{case.state.label}”，协议生效后才能回访。"])
         visit = FollowUpVisit(case=case, visitor=user, **fields)
         db.session.add(visit)
+        set_clock(case, case.status, now, time_limits())
         append_event(case, user, "visit", now, payload={"performed": fields["performed"]})
         return visit
 

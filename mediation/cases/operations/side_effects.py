@@ -1,4 +1,5 @@
-"""What each trigger does to the case besides its status: clocks, the agreement, the court."""
+"""What each trigger does to the case besides its status and its clock (operations.clocks):
+the ends of the mediation clocks, the agreement, the court."""
 
 from datetime import datetime
 
@@ -8,15 +9,10 @@ from mediation.access import policy
 from mediation.access.scoping import can_see_region
 from mediation.cases.cleaning import AGREEMENT_KEYS, agreement_draft
 from mediation.cases.operations import court
-from mediation.cases.operations.limits import end_of
 from mediation.errors import Refused
 from mediation.extensions import db
 from mediation.models import Agreement, Case, User, new_public_id
-from workflows import (
-    grid_deadline,
-    mediation_deadline,
-    visit_deadline,
-)
+from workflows import grid_deadline, mediation_deadline
 from workflows.deadlines import china_time
 
 
@@ -31,20 +27,18 @@ def resolve_mediator(case: Case, username) -> User:
 
 
 def _after_accept(case, payload, now, limits, user=None):
-    """Assign the mediator and start the grid and whole-mediation clocks."""
+    """Assign the mediator and fix the ends of the grid and whole-mediation clocks."""
     if payload.get("mediator"):
         case.mediator = resolve_mediator(case, payload["mediator"])
     local = china_time(now)
     case.accepted_at = now
     case.grid_deadline_at = grid_deadline(local, limits)
     case.mediation_deadline_at = mediation_deadline(local, limits)
-    case.deadline_at = case.grid_deadline_at
 
 
 def _after_escalate(case, payload, now, limits, user=None):
-    """Street level: the whole-mediation clock now applies."""
+    """Street level (where the whole-mediation clock runs)."""
     case.escalated_at = now
-    case.deadline_at = case.mediation_deadline_at
 
 
 def _after_draft_agreement(case, payload, now, limits, user=None):
@@ -71,21 +65,8 @@ def _after_reopen(case, payload, now, limits, user=None):
 
 
 def _after_make_effective(case, payload, now, limits, user=None):
-    """The agreement is in force: date it and start the follow-up clock."""
+    """The agreement is in force from today (its confirmation window starts)."""
     case.effective_on = china_time(now).date()
-    _follow_up_clock(case, limits)
-
-
-def _after_withdraw_confirmation(case, payload, now, limits, user=None):
-    """The application is withdrawn; the follow-up clock applies again."""
-    court.after_withdraw_confirmation(case, payload, now, limits, user)
-    _follow_up_clock(case, limits)
-
-
-def _after_confirm(case, payload, now, limits, user=None):
-    """The sealed ruling; what remains is the follow-up visit."""
-    court.after_confirm(case, payload, now, limits, user)
-    _follow_up_clock(case, limits)
 
 
 def _after_remediate(case, payload, now, limits, user=None):
@@ -93,7 +74,6 @@ def _after_remediate(case, payload, now, limits, user=None):
     settled at grid level is now the street's: it counts as escalated from here."""
     case.escalated_at = case.escalated_at or now
     case.mediation_deadline_at = mediation_deadline(china_time(now), limits)
-    case.deadline_at = case.mediation_deadline_at
     case.came_from = None
     court.leave_court(case)
 
@@ -104,12 +84,6 @@ def _after_decline(case, payload, now, limits, user=None):
     _conclude(case, payload, now, limits)
 
 
-def _follow_up_clock(case, limits):
-    """The visit is due some days after the agreement's performance deadline."""
-    deadline = case.agreement.performance_deadline if case.agreement else None
-    case.deadline_at = end_of(visit_deadline(deadline, limits)) if deadline else None
-
-
 def _void_signatures(agreement: Agreement, now: datetime) -> None:
     """Signatures given to earlier terms no longer count."""
     for signature in agreement.signatures:
@@ -117,9 +91,8 @@ def _void_signatures(agreement: Agreement, now: datetime) -> None:
 
 
 def _conclude(case, payload, now, limits, user=None):
-    """A terminal state: no clock runs."""
+    """A terminal state (where no clock runs)."""
     case.concluded_at = now
-    case.deadline_at = None
 
 
 SIDE_EFFECTS = {
@@ -132,9 +105,9 @@ SIDE_EFFECTS = {
     "make_effective": _after_make_effective,
     "request_confirmation": court.after_request_confirmation,
     "accept_application": court.after_accept_application,
-    "confirm": _after_confirm,
+    "confirm": court.after_confirm,
     "reject_confirmation": court.after_reject_confirmation,
-    "withdraw_confirmation": _after_withdraw_confirmation,
+    "withdraw_confirmation": court.after_withdraw_confirmation,
     "remediate": _after_remediate,
     "terminate": _conclude,
     "withdraw": _conclude,

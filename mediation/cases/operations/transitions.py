@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from mediation.audit import append_event, with_retries
 from mediation.cases.cleaning import AGREEMENT_KEYS, agreement_draft
+from mediation.cases.operations.clocks import set_clock
 from mediation.cases.operations.limits import time_limits
 from mediation.cases.operations.reading import (
     checked_version,
@@ -94,10 +95,11 @@ def _audited(payload: dict) -> dict:
 
 
 def change_state(case, user, trigger, dest, version, payload, now, limits) -> None:
-    """Run the trigger's side effects, then move the case to dest if nobody moved it first."""
+    """Run the trigger's side effects and start dest's clock, then move the case to dest if
+    nobody moved it first."""
     source = case.status
     SIDE_EFFECTS.get(trigger, lambda *args: None)(case, payload, now, limits, user)
-    case.overdue = bool(case.deadline_at and case.deadline_at < now)
+    set_clock(case, dest, now, limits)
     reason = payload.get("reason")
     append_event(
         case,

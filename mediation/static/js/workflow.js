@@ -10,6 +10,7 @@
     startOnLoad: false,
     securityLevel: "strict",
     theme: "neutral",
+    themeVariables: { fontSize: "16px" },
     fontFamily: '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", sans-serif',
   });
 

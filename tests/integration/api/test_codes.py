@@ -38,6 +38,21 @@ def test_states_say_which_are_terminal(codes):
     assert codes["states"][2]["label"] == "街道联调"
 
 
+def test_clocks_are_named(codes):
+    """The clocks a case's deadline_at may belong to, each with the name its pages show."""
+    assert codes["clocks"][0] == {"identifier": "intake", "label": "受理期限"}
+    assert identifiers(codes["clocks"]) == [
+        "intake",
+        "grid",
+        "mediation",
+        "confirmation_window",
+        "visit",
+        "court_acceptance",
+        "court_review",
+        "court_review_extended",
+    ]
+
+
 def test_triggers_are_the_transition_table(codes):
     """Each trigger with its sources, destination, roles and the fields its guard needs."""
     assert identifiers(codes["triggers"]) == [t.trigger for t in TRANSITIONS]

@@ -99,6 +99,13 @@ def test_list_filters(api, street_cases, args, expected):
     assert page["total"] == len(expected)
 
 
+def test_list_names_each_case_clock(api, street_cases):
+    """deadline_at comes with the clock it belongs to: 受理期限 before acceptance, the grid's
+    after it."""
+    clocks = {item["title"]: item["clock"] for item in listed(api)["items"]}
+    assert clocks["噪音扰民纠纷"] == "intake" and clocks["装修合同尾款纠纷"] == "grid"
+
+
 def test_list_finds_a_case_by_its_number(api, street_cases):
     """The case number is searchable."""
     number = street_cases["third"]["number"]

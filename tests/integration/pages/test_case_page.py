@@ -2,10 +2,12 @@
 timeline, and the trigger buttons each role is offered."""
 
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from mediation.cases.sla import sweep
 from mediation.extensions import db
 from mediation.models import AuditEvent
 from tests.factories import WANG_FANG_ID, fire, reload
@@ -21,7 +23,8 @@ def test_case_page_masks_id_number_and_phone(login):
     assert f"{WANG_FANG_ID[:6]}********{WANG_FANG_ID[-4:]}" in page
     assert "139****4321" in page
     assert WANG_FANG_ID not in page and "13987654321" not in page
-    assert 'data-testid="version">版本 1' in page
+    # The version travels in the forms, not on the page for people to read.
+    assert 'name="version" value="1"' in page and "版本" not in page
     assert "查看完整号码" in page
 
 
@@ -108,7 +111,7 @@ def test_timeline_is_built_from_the_audit_log(login):
     fire(case, "mediator_demo", "withdraw", reason="申请人表示已自行和解。")
     page = text(login("mediator_demo").get(f"/cases/{case.id}"))
     timeline = page[page.index('data-testid="timeline"') :]
-    for expected in ("登记纠纷", "受理", "受理登记 → 网格调处", "申请人撤回", "网格调处 → 已撤回"):
+    for expected in ("登记纠纷", "受理", "待受理 → 网格调处", "申请人撤回", "网格调处 → 已撤回"):
         assert expected in timeline
     assert "王网格 · 网格员" in timeline and "李调解 · 人民调解员" in timeline
     assert "申请人表示已自行和解。" in timeline and "调解员：李调解" in timeline
@@ -194,3 +197,14 @@ def test_role_that_may_not_fire_a_trigger_gets_403(login):
     )
     assert response.status_code == 403
     assert reload(case.id).status == "intake"
+
+
+def test_timeline_says_the_system_escalated_by_itself(login):
+    """The sweep's 超期自动上报 is 系统自动 in the history, not “系统 · 系统”."""
+    case = new_case(status="grid_mediation")
+    case_id, due = case.id, case.grid_deadline_at
+    sweep(now=due + timedelta(seconds=1))
+    page = text(login("mediator_demo").get(f"/cases/{case_id}"))
+    history = page[page.index("超期自动上报") :]
+    assert "系统自动" in history[:600]
+    assert "系统 · 系统" not in page

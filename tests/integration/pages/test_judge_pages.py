@@ -10,7 +10,7 @@ from flask import render_template_string
 
 from mediation.cases import operations as ops
 from mediation.court import queries
-from mediation.court.queries import ACCEPTANCE, RULING, Clock
+from mediation.court.queries import ACCEPTANCE, RULING
 from mediation.models.types import utcnow
 from mediation.papers.court import default_ruling_text
 from tests.factories import (
@@ -26,6 +26,7 @@ from tests.factories import (
     user,
 )
 from tests.pages import new_case, text
+from workflows.clocks import CLOCK_BY_KEY, Countdown
 from workflows.deadlines import CHINA_TZ
 
 DECISION_ROUTES = ("accept", "reject", "extend", "ruling")
@@ -126,17 +127,19 @@ def test_court_clock_counts_china_calendar_days():
     ("days_left", "words", "kind"),
     [
         (5, "还剩5天", "ok"),
+        (3, "还剩3天", "ok"),
+        (2, "还剩2天", "soon"),
         (1, "还剩1天", "soon"),
         (0, "今日到期", "soon"),
         (-3, "已超期3天", "overdue"),
     ],
 )
 def test_clock_badge_says_how_long_is_left_in_words(app, days_left, words, kind):
-    """The badge's words and colour for a clock."""
-    clock = Clock(utcnow(), days_left)
+    """The badge's words and colour for a clock (the same on every page that shows one)."""
+    clock = Countdown(CLOCK_BY_KEY["court_acceptance"], utcnow(), days_left)
     with app.test_request_context():
         badge = render_template_string(
-            '{% from "court/_macros.html" import clock_badge %}{{ clock_badge(clock) }}',
+            '{% from "cases/_macros.html" import clock_badge %}{{ clock_badge(clock) }}',
             clock=clock,
         )
     assert words in badge and f'data-clock="{kind}"' in badge
@@ -195,7 +198,7 @@ def test_case_page_shows_what_the_court_needs(judge):
     case = new_case(status=ACCEPTANCE)
     page = text(judge.get(f"/court/cases/{case.id}"))
     clock = page[page.index('data-testid="court-clock"') :]
-    assert "受理审查期限" in clock[:400]
+    assert "法院受理审查期限" in clock[:400]
     assert f'src="/cases/{case.id}/agreement.pdf#' in page
     assert 'data-testid="seal-check" data-status="intact"' in page
     assert "李强向王芳支付维修费3000元。" in page
@@ -266,7 +269,7 @@ def test_accept_with_a_blank_number_assigns_the_next_one(judge):
     assert case.status == RULING
     assert re.fullmatch(rf"（{year}）鄂0102民特\d+号", case.court_case_number)
     page = text(judge.get(response.headers["Location"]))
-    assert case.court_case_number in page and "裁定审查期限" in page
+    assert case.court_case_number in page and "审查期限" in page
 
 
 def test_a_decision_without_the_csrf_token_is_refused(judge):
@@ -347,7 +350,7 @@ def test_extension_needs_a_reason_and_is_offered_once(judge):
     extended = reload(case)
     assert (extended.deadline_at - before[3]).days == 10
     page = text(judge.get(f"/court/cases/{case.id}"))
-    assert "裁定审查期限（已延长）" in page and reason in page
+    assert "审查期限（已延长）" in page and reason in page
     assert 'data-decision="extend"' not in page
     assert 'data-decision="reject"' in page and 'data-testid="confirm-link"' in page
 

@@ -48,14 +48,15 @@ def test_case_list_filters_by_status_category_region_overdue_and_text(login):
 
 
 def test_case_list_shows_masked_parties_and_deadline_badges(login):
-    """Phones are masked in the list; a deadline within two days is amber."""
+    """Phones are masked in the list; the running clock is named, and amber within two days."""
     case = new_case(status="grid_mediation")
     soon = utcnow() + timedelta(hours=30)
     db.session.execute(sa.update(Case).where(Case.id == case.id).values(deadline_at=soon))
     db.session.commit()
     page = text(login("mediator_demo").get("/cases/"))
     assert "139****4321" in page and "13987654321" not in page
-    assert 'data-deadline="soon"' in page and "即将到期" in page
+    assert 'data-clock="soon"' in page and "网格调处期限" in page
+    assert re.search(r"还剩[12]天", page)
 
 
 def test_case_list_paginates(login):

@@ -223,7 +223,7 @@ def test_stale_version_answers_409_and_changes_nothing(login):
     assert response.status_code == 409
     page = text(response)
     assert "案件已被他人更新，请刷新后重试" in page
-    assert 'data-testid="version">版本 2' in page
+    assert 'name="version" value="2"' in page and 'name="version" value="1"' not in page
     assert reload(case.id).status == "grid_mediation"
 
 
