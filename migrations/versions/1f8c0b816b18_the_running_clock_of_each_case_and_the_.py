@@ -6,7 +6,7 @@ registered case its 受理期限, a drafted agreement its 调解期限, an effec
 回访期限. The overdue flags follow.
 
 Revision ID: 1f8c0b816b18
-Revises: aee22775ba84
+Revises: 5b1f0c7d2e94
 Create Date: 2026-12-06 10:30:16.274413
 
 """
@@ -23,7 +23,7 @@ from workflows.deadlines import as_aware, legal_date
 
 # revision identifiers, used by Alembic.
 revision = "1f8c0b816b18"
-down_revision = "aee22775ba84"
+down_revision = "5b1f0c7d2e94"
 branch_labels = None
 depends_on = None
 

@@ -165,7 +165,7 @@ def test_upgrading_a_database_with_cases_starts_their_clocks(tmp_path):
             None,
         }
         db.session.remove()
-        downgrade(revision="aee22775ba84")  # before the clocks
+        downgrade(revision="5b1f0c7d2e94")  # before the clocks
         with db.engine.begin() as conn:
             conn.execute(sa.text("UPDATE cases SET deadline_at = NULL WHERE status = 'intake'"))
         upgrade()
