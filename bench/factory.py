@@ -27,6 +27,7 @@ from mediation.demo.people import fake_id_number, fake_name, fake_phone
 from mediation.demo.seasons import category_on
 from mediation.models.documents import PUBLIC_ID_ALPHABET, PUBLIC_ID_LENGTH
 from workflows import SOURCES
+from workflows.clocks import ClockFacts, running_clock
 from workflows.deadlines import CHINA_TZ
 
 COMPANY_WORDS = ("恒信", "华中", "长江", "楚天", "汉江", "佳和", "鼎盛", "众联", "安居", "惠民")
@@ -64,7 +65,8 @@ TABLES = {
         "id", "number", "year", "serial", "committee_id", "grid_id", "title", "category",
         "source", "description", "amount", "status", "version", "came_from", "mediator_id",
         "created_by_id", "created_at", "updated_at", "accepted_at", "escalated_at",
-        "grid_deadline_at", "mediation_deadline_at", "deadline_at", "overdue", "effective_on",
+        "grid_deadline_at", "mediation_deadline_at", "clock", "deadline_at", "overdue",
+        "effective_on",
         "concluded_at", "court_id", "court_case_number", "ruling_text", "rejection_ground",
         "decline_reason", "audit_head",
     ),
@@ -155,7 +157,20 @@ class CaseFactory:
         rows["parties"] += (applicant, respondent)
         head = self.create_event(rows, case_id, created, grid, number, json_columns)
         amount = self.amount()
-        f, deadline, court = life.f, life.deadline, life.court
+        f, court = life.f, life.court
+        # The clock that runs now, as the operations and the sweep would have set it.
+        facts = ClockFacts(
+            registered_at=created,
+            grid_deadline_at=f.get("grid_deadline_at"),
+            mediation_deadline_at=f.get("mediation_deadline_at"),
+            effective_on=f.get("effective_on"),
+            performance_deadline=life.performance,
+            visited=life.visited is not None,
+            applied_at=court.applied if court else None,
+            court_accepted_at=court.accepted if court else None,
+        )
+        running = running_clock(life.state, facts, self.limits, self.now)
+        deadline = running.deadline_at if running else None
         court_number = None
         if court and (court.accepted or court.outcome):
             court_number = f"（{year}）{grid.court_short}民特{case_id}号"
@@ -183,8 +198,9 @@ class CaseFactory:
                 f.get("escalated_at"),
                 f.get("grid_deadline_at"),
                 f.get("mediation_deadline_at"),
+                running.key if running else None,
                 deadline,
-                deadline is not None and deadline < self.now,
+                running is not None and running.overdue(self.now),
                 f.get("effective_on"),
                 f.get("concluded_at"),
                 grid.court_id if court else None,

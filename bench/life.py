@@ -13,19 +13,16 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from mediation.cases.operations import end_of
 from mediation.demo.plan import ESCALATION_SHARE
 from workflows import (
     DECLINE_REASONS,
     REJECT_GROUNDS_BEFORE_ACCEPTANCE,
     TimeLimits,
-    court_acceptance_deadline,
-    court_ruling_deadline,
     grid_deadline,
     mediation_deadline,
     visit_deadline,
 )
-from workflows.deadlines import CHINA_TZ
+from workflows.deadlines import CHINA_TZ, end_of_day
 
 RULING = "经审查，双方达成的调解协议符合法律规定，确认有效。"
 # A failed mediation was more often tried at the street too.
@@ -62,7 +59,6 @@ class Life:
     stop_at_now: bool = True
     state: str = "intake"
     f: dict = field(default_factory=dict)
-    deadline: datetime | None = None
     drafted: datetime | None = None
     performance: date | None = None
     court: Court | None = None
@@ -85,7 +81,6 @@ class Life:
     def conclude(self, low: float, high: float, state: str) -> None:
         """A terminal state: no clock runs."""
         self.f["concluded_at"] = self.step(low, high, state)
-        self.deadline = None
 
     def live(self, destiny: str) -> None:
         """Walk the path of DESIGN §2 towards destiny, as far as now allows."""
@@ -106,7 +101,6 @@ class Life:
         f["accepted_at"] = accepted
         f["grid_deadline_at"] = grid_deadline(local, limits)
         f["mediation_deadline_at"] = mediation_deadline(local, limits)
-        self.deadline = f["grid_deadline_at"]
         if destiny == "grid_mediation":
             return
         if destiny == "withdrawn":
@@ -117,7 +111,6 @@ class Life:
         if escalate:
             # Well before the grid clock (7 days) runs out.
             f["escalated_at"] = self.step(1, 5, "street_mediation")
-            self.deadline = f["mediation_deadline_at"]
         if destiny == "street_mediation":
             return
         if destiny == "mediation_failed":
@@ -139,31 +132,26 @@ class Life:
         effective = self.step(0, 1, "agreement_effective")
         f["effective_on"] = effective.astimezone(CHINA_TZ).date()
         self.performance = f["effective_on"] + timedelta(days=rng.randint(10, 40))
-        follow_up = end_of(visit_deadline(self.performance, limits))
-        self.deadline = follow_up
+        follow_up = end_of_day(visit_deadline(self.performance, limits))
         if destiny == "agreement_effective":
             return
         if destiny == "closed" and rng.random() < 0.9:
             self._close(follow_up - timedelta(days=15))
             return
         self.court = Court(self.step(1, 20, "confirmation_requested"))
-        self.deadline = court_acceptance_deadline(self.clock.astimezone(CHINA_TZ), limits)
         if destiny == "confirmation_requested":
             return
         if destiny == "confirmation_rejected":
             self.court.decided = self.step(0.5, 3, "confirmation_rejected")
             self.court.outcome = "not_accepted"
             f["rejection_ground"] = rng.choice(REJECT_GROUNDS_BEFORE_ACCEPTANCE)[0]
-            self.deadline = None
             return
         self.court.accepted = self.step(0.5, 3, "confirmation_accepted")
-        self.deadline = court_ruling_deadline(self.clock.astimezone(CHINA_TZ), limits)
         if destiny == "confirmation_accepted":
             return
         self.court.decided = self.step(3, 15, "confirmed")
         self.court.outcome = "confirmed"
         f["ruling_text"] = RULING
-        self.deadline = follow_up
         if destiny == "closed":
             self._close(follow_up - timedelta(days=10))
 
