@@ -42,8 +42,11 @@ def region_by_code(user: User, code: str) -> Region | None:
 
 def region_tree(user: User) -> list[dict]:
     """The visible tree as nested nodes {code, name, level, children}, loaded in one query."""
-    regions = db.session.scalars(
-        sa.select(Region).where(region_clause(user)).order_by(Region.path)
+    # Columns, not Region objects: a city has thousands of regions.
+    regions = db.session.execute(
+        sa.select(Region.id, Region.code, Region.name, Region.level, Region.parent_id)
+        .where(region_clause(user))
+        .order_by(Region.path)
     ).all()
     nodes = {
         r.id: {"code": r.code, "name": r.name, "level": r.level, "children": []} for r in regions
