@@ -151,6 +151,8 @@ def test_rollups_equal_a_fresh_count_after_random_operations(app, steps):
             for month in MONTHS:
                 for view in ("period", "cohort"):
                     parts = ("indicators", "breakdowns")
+                    if month == MONTHS[-1]:  # its year before holds every other month
+                        parts += ("comparisons", "trend")
                     kept = monthly_report(admin, month, code, view, sections=parts)
                     fresh = monthly_report(admin, month, code, view, "raw", sections=parts)
                     kept.pop("generated_at"), fresh.pop("generated_at")
