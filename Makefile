@@ -16,7 +16,12 @@ export FLASK_APP := wsgi.py
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
 BROWSER_PACKAGES := chromium
 
-.PHONY: run test install system-packages browser-packages lint translations apt-packages
+# make serve: gunicorn's workers (its own WEB_CONCURRENCY setting; default 2 × cores + 1) and
+# address.
+WEB_CONCURRENCY ?= $(shell echo $$((2 * $$(nproc) + 1)))
+BIND ?= 127.0.0.1:8000
+
+.PHONY: run serve test install system-packages browser-packages lint translations apt-packages
 
 run: export APP_ENV := development
 run: export PUBLIC_URL ?= http://127.0.0.1:$(PORT)
@@ -26,6 +31,12 @@ run: install system-packages
 	$(BIN)/flask stats rebuild --if-empty
 	$(BIN)/flask keys init
 	$(BIN)/flask serve --host 127.0.0.1 --port $(PORT)
+
+# Production serving: gunicorn on DATABASE_URL (migrate it first with `flask db upgrade`), with
+# the settings of the README's Production section (APP_ENV=production, SECRET_KEY, …).
+serve: export WEB_CONCURRENCY := $(WEB_CONCURRENCY)
+serve: install system-packages
+	$(BIN)/gunicorn --bind $(BIND) --access-logfile - wsgi:app
 
 test: install system-packages browser-packages
 	env -u TEST_DATABASE_URL $(PYTEST)
