@@ -56,6 +56,12 @@ class Config:
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tiaojietong.sqlite'}")
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Statistics and their exports may read from a replica (mediation.stats.readers).
+    SQLALCHEMY_BINDS = (
+        {"reports": database_url(os.environ["REPORTS_DATABASE_URL"])}
+        if os.environ.get("REPORTS_DATABASE_URL")
+        else {}
+    )
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

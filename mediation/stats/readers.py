@@ -45,12 +45,22 @@ def month_bounds(month: str) -> tuple[datetime, datetime, date, date]:
     return start, end, first, after
 
 
+def reports_engine() -> sa.Engine:
+    """Where the sums are read: the replica of REPORTS_DATABASE_URL if set, else the database."""
+    return db.engines.get("reports") or db.engine
+
+
+def read(statement, params: dict | None = None):
+    """Run a statement of sums on the reports' engine (in this session's transaction there)."""
+    return db.session.execute(statement, params, bind_arguments={"bind": reports_engine()})
+
+
 def tune(**settings) -> None:
-    """PostgreSQL: planner settings for the rest of this transaction (SET LOCAL). Elsewhere
-    nothing."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    """PostgreSQL: planner settings for the rest of this transaction (SET LOCAL), on the
+    reports' engine. Elsewhere nothing."""
+    if reports_engine().dialect.name == "postgresql":
         for name, value in settings.items():
-            db.session.execute(sa.text(f"SET LOCAL {name} = {value}"))
+            read(sa.text(f"SET LOCAL {name} = {value}"))
 
 
 class RollupReader:
@@ -74,20 +84,20 @@ class RollupReader:
     def totals(self, month: str) -> tuple[dict, dict[int, int]]:
         """The month's sums for the region, and {days to agreement: cases}."""
         params = self._params(month=month)
-        row = db.session.execute(_rollup_totals(self.rows), params).mappings().one()
-        days = db.session.execute(_rollup_days(), params)
+        row = read(_rollup_totals(self.rows), params).mappings().one()
+        days = read(_rollup_days(), params)
         return clean(row), {d: n for d, n in days if n}
 
     def trend(self, months: list[str]) -> dict[str, dict]:
         """Sums per month for a run of months."""
         params = self._params(months=months)
-        rows = db.session.execute(_rollup_trend(self.rows), params).mappings()
+        rows = read(_rollup_trend(self.rows), params).mappings()
         return {row["month"]: clean(row) for row in rows}
 
     def splits(self, month: str, dimensions) -> dict[str, dict]:
         """The month's sums per value of each dimension (region: per child region's id), all
         in one statement: {dimension: {value: sums}}."""
-        rows = db.session.execute(_rollup_splits(), self._params(month=month)).mappings()
+        rows = read(_rollup_splits(), self._params(month=month)).mappings()
         found: dict = {dimension: {} for dimension in dimensions}
         for row in rows:
             sums = clean(row)
@@ -203,7 +213,7 @@ class RawReader:
     def totals(self, month: str) -> tuple[dict, dict[int, int]]:
         """The month's sums for the region, and {days to agreement: cases}, in one query."""
         statement = _raw(self.view, "days", self.everywhere)
-        rows = db.session.execute(statement, self._params(month)).mappings()
+        rows = read(statement, self._params(month)).mappings()
         total, days = empty(), {}
         for row in rows:
             sums = clean(row)
@@ -225,7 +235,7 @@ class RawReader:
         """The month's sums per value of a dimension (region: per child region's id)."""
         column = RAW_COLUMNS.get(dimension, dimension)
         statement = _raw(self.view, column, self.everywhere)
-        rows = db.session.execute(statement, self._params(month)).mappings()
+        rows = read(statement, self._params(month)).mappings()
         sums = {row[column]: clean(row) for row in rows}
         return _by_child(self.region, sums) if dimension == "region" else sums
 
