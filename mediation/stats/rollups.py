@@ -211,6 +211,9 @@ def refill(connection) -> dict[str, int]:
             .where(*where)
             .group_by(*dims)
         )
-        result = connection.execute(sa.insert(model.__table__).from_select(names, select))
-        counts[model.__tablename__] = result.rowcount
+        connection.execute(sa.insert(model.__table__).from_select(names, select))
+        # (The drivers answer -1 for the rowcount of INSERT … SELECT.)
+        counts[model.__tablename__] = connection.scalar(
+            sa.select(sa.func.count()).select_from(model.__table__)
+        )
     return counts

@@ -2,6 +2,7 @@
 city on SQLite, each case in a state of DESIGN §2 with the clock that runs there (as the
 operations and the sweep set it), and the statistics' roll-ups rebuilt from the cases."""
 
+import re
 import sqlite3
 import subprocess
 import sys
@@ -20,6 +21,8 @@ def test_the_generator_makes_cases_the_app_would_have(tmp_path):
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "the database now holds 300 cases" in done.stdout
+    rebuilt = next(line for line in done.stdout.splitlines() if "roll-ups rebuilt" in line)
+    assert re.search(r": [1-9]\d* stats_rollups, [1-9]\d* stats_mediator_rollups", rebuilt)
 
     with sqlite3.connect(database) as conn:
         cases = conn.execute("SELECT status, clock, deadline_at, overdue FROM cases").fetchall()
