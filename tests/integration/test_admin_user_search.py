@@ -116,7 +116,9 @@ def test_the_user_form_has_a_cancel_link_back_to_the_list(admin, path):
     """New and edit forms: 取消 goes back to the list without saving."""
     colleague = gen_user("grid_x", "grid_worker", region="42010200200101")
     page = text(admin.get(path.format(id=colleague.id)))
-    assert re.search(r'<a class="btn btn-outline-secondary" href="/admin/users"[^>]*>取消</a>', page)
+    assert re.search(
+        r'<a class="btn btn-outline-secondary" href="/admin/users"[^>]*>取消</a>', page
+    )
 
 
 @pytest.mark.parametrize("username", ["grid_demo", "mediator_demo", "street_demo", "judge_demo"])
