@@ -62,10 +62,15 @@ def test_a_district_admin_sees_and_changes_her_district_only(login):
     assert 'data-code="420106"' not in page
     assert client.get("/admin/regions/420106/name").status_code == 404
     assert client.get("/admin/committees/420106001001-tw/name").status_code == 404
+    city_admin = carry_csrf(login("admin_demo"))
+    renamed = city_admin.post("/admin/regions/420106/name", data={"name": "武昌区（新）"})
+    assert renamed.status_code == 302
+    assert "武昌区（新）" not in text(client.get("/admin/regions"))  # nor its log
     form = {"parent": "420106001001", "name": "外区网格", "code": ""}
     refused = client.post("/admin/regions/grids/new", data=form)
     assert field_error(text(refused), "parent") == "所选区域不存在。"
     assert region("42010600100104") is None
+    assert [event.action for event in events()] == ["region_renamed"]  # the city admin's
 
 
 # ------------------------------------------------------------------------ adding a grid
