@@ -129,6 +129,12 @@ def can_administer(user) -> bool:
     return user.role == "admin"
 
 
+def can_manage_map(user) -> bool:
+    """See the region and committee tree of one's jurisdiction, add a grid or a committee to
+    it, rename a region or a committee: the admin (a district's admin, her district)."""
+    return user.role == "admin"
+
+
 def can_view_statistics(user) -> bool:
     """Read the monthly statistics of one's jurisdiction: the admin the whole city's, a street
     officer her street's. Mediators, grid workers and judges see none."""
@@ -149,6 +155,7 @@ TEMPLATE_QUESTIONS = (
     can_extend_review,
     can_fire,
     can_administer,
+    can_manage_map,
     can_view_statistics,
 )
 

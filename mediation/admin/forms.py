@@ -43,3 +43,38 @@ class UserForm(FlaskForm):
     )
     active = BooleanField(_l("启用"), default=True)
     submit = SubmitField(_l("保存"))
+
+
+class GridForm(FlaskForm):
+    """A new grid: its community, name and (optionally) code; mediation.admin.regions checks
+    them."""
+
+    parent = SelectField(_l("所在社区"), validate_choice=False)
+    name = StringField(_l("网格名称"))
+    code = StringField(_l("网格编码（留空则自动编号）"))
+    submit = SubmitField(_l("添加网格"))
+
+
+class CommitteeForm(FlaskForm):
+    """A new committee: its street or community, names and (optionally) code."""
+
+    region = SelectField(_l("所在街道或社区"), validate_choice=False)
+    name = StringField(_l("调委会名称"))
+    short_name = StringField(_l("简称（用于案号）"))
+    code = StringField(_l("调委会编码（留空则自动编号）"))
+    submit = SubmitField(_l("添加调委会"))
+
+
+class RegionNameForm(FlaskForm):
+    """A region's new name."""
+
+    name = StringField(_l("名称"))
+    submit = SubmitField(_l("保存"))
+
+
+class CommitteeNameForm(FlaskForm):
+    """A committee's new name and short name."""
+
+    name = StringField(_l("调委会名称"))
+    short_name = StringField(_l("简称（用于案号）"))
+    submit = SubmitField(_l("保存"))

@@ -1,7 +1,6 @@
 """Views: the user list, create and edit a user, deactivate."""
 
-import sqlalchemy as sa
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,19 +14,27 @@ from mediation.admin.operations import (
     unit_choices,
     unit_value,
 )
+from mediation.admin.queries import UserFilters, page_number, search_users
 from mediation.errors import InvalidInput
 from mediation.extensions import db
-from mediation.i18n import in_english
+from mediation.i18n import choices_of, in_english
 from mediation.models import User
 from workflows import TRANSITIONS, mermaid
+from workflows.states import ROLES
 
 
 @bp.route("/users")
 @allowed_if(policy.can_administer)
 def users():
-    """All accounts, by role."""
-    rows = db.session.scalars(sa.select(User).order_by(User.role, User.username)).all()
-    return render_template("admin/users.html", users=rows)
+    """The accounts, by role: searched by name, filtered by role and unit, paged."""
+    filters = UserFilters.from_args(request.args)
+    return render_template(
+        "admin/users.html",
+        result=search_users(filters, page_number(request.args.get("page"))),
+        filters=filters,
+        roles=choices_of("roles", ROLES),
+        units=unit_choices(),
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

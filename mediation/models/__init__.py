@@ -1,5 +1,6 @@
 """The data model; importing this package registers every table."""
 
+from mediation.models.admin_log import AdminEvent
 from mediation.models.cases import (
     Agreement,
     AuditEvent,
@@ -23,6 +24,7 @@ from mediation.models.stats import StatsDuration, StatsMediatorRollup, StatsRoll
 from mediation.models.users import ApiToken, User
 
 __all__ = [
+    "AdminEvent",
     "Agreement",
     "ApiToken",
     "AuditEvent",
