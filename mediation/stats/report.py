@@ -9,6 +9,7 @@ import re
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from mediation.access import policy
 from mediation.access.scoping import region_by_code, region_roots
@@ -284,12 +285,13 @@ def _labels(region: Region, dimension: str, sums: dict) -> dict:
             .order_by(Region.code)
         )
         return {rid: {"label": name, "code": code} for rid, code, name in children}
-    users = db.session.execute(
-        sa.select(User.id, User.username, User.display_name).where(
-            User.id.in_(sa.bindparam("ids", expanding=True))
-        ),
-        {"ids": [i for i in sums if i]},
-    )
+    ids = [i for i in sums if i]
+    if db.session.get_bind().dialect.name == "postgresql":
+        # One statement whatever the count (a city has hundreds of mediators): = ANY(array).
+        among = User.id == sa.any_(sa.bindparam("ids", ids, type_=postgresql.ARRAY(sa.Integer)))
+    else:
+        among = User.id.in_(ids)
+    users = db.session.execute(sa.select(User.id, User.username, User.display_name).where(among))
     labels = {uid: {"label": name, "code": username} for uid, username, name in users}
     if 0 in sums:
         labels[0] = {"label": "未指派", "code": ""}
