@@ -204,7 +204,12 @@ def party_list(raw, errors: dict) -> list[dict]:
 def grid_in_jurisdiction(user: User, grid_code, errors: dict) -> Region | None:
     """The grid the case belongs to; it must be a grid inside the user's jurisdiction."""
     region = None
-    if isinstance(grid_code, str) and grid_code.strip():
+    # Control characters are no code (and PostgreSQL cannot compare text holding NUL).
+    if (
+        isinstance(grid_code, str)
+        and grid_code.strip()
+        and not CONTROL_CHARACTERS.search(grid_code)
+    ):
         region = db.session.scalar(sa.select(Region).where(Region.code == grid_code.strip()))
     if region is None or region.level != "grid" or not can_see_region(user, region):
         errors["grid"] = "请选择您辖区内的一个网格。"
