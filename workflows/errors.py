@@ -25,3 +25,20 @@ class GuardRefused(WorkflowError):
     def __init__(self, reasons: Iterable[str]):
         self.reasons = list(reasons)
         super().__init__("".join(self.reasons))
+
+
+class CodedMessage(str):
+    """A message naming its choices by their labels only, carrying the codes for machines.
+
+    It is the message itself wherever text is expected; `field` is the payload key it
+    concerns and `allowed` the codes that key accepts, which the API answers in a separate
+    field (the pages show only the words).
+    """
+
+    field: str
+    allowed: tuple[str, ...]
+
+    def __new__(cls, text: str, field: str, allowed: Iterable[str]):
+        message = super().__new__(cls, text)
+        message.field, message.allowed = field, tuple(allowed)
+        return message

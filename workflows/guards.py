@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from workflows.deadlines import TimeLimits, as_aware, confirmation_deadline, legal_date
-from workflows.errors import GuardRefused, UnknownTrigger
+from workflows.errors import CodedMessage, GuardRefused, UnknownTrigger
 from workflows.states import INITIAL, MEDIATION_STATES
 from workflows.table import (
     AGREEMENT_FIELDS,
@@ -53,17 +53,26 @@ def _text(payload: Mapping, key: str) -> str:
 
 
 def _choices(codes: tuple[tuple[str, str], ...]) -> str:
-    """List the allowed codes with their labels for a message."""
-    return "、".join(f"{code}（{label}）" for code, label in codes)
+    """List the allowed choices by their labels for a message (never their codes)."""
+    return "、".join(label for _code, label in codes)
 
 
-def _code_refusals(value: str, codes: tuple[tuple[str, str], ...], what: str) -> list[str]:
-    """Refuse a missing or unknown code, naming the allowed values."""
+def _code_refusals(
+    payload: Mapping, key: str, codes: tuple[tuple[str, str], ...], what: str
+) -> list[str]:
+    """Refuse a missing or unknown code under key, naming the allowed choices in words.
+
+    The value sent is not echoed (it is a code, or anything a client made up); the message
+    carries the allowed codes for the API (CodedMessage).
+    """
+    value = _text(payload, key)
     if not value:
-        return [f"请选择{what}，可选：{_choices(codes)}。"]
-    if value not in dict(codes):
-        return [f"{what}“{value}”无效，可选：{_choices(codes)}。"]
-    return []
+        text = f"请选择{what}：{_choices(codes)}。"
+    elif value not in dict(codes):
+        text = f"所选的{what}无效，请从以下选择：{_choices(codes)}。"
+    else:
+        return []
+    return [CodedMessage(text, key, dict(codes))]
 
 
 def _reason_refusals(payload: Mapping, what: str) -> list[str]:
@@ -87,12 +96,12 @@ def _accept(facts, payload, now, limits):
 
 def _decline(facts, payload, now, limits):
     """A reason from the fixed list."""
-    return _code_refusals(_text(payload, "reason_code"), DECLINE_REASONS, "不予受理的理由")
+    return _code_refusals(payload, "reason_code", DECLINE_REASONS, "不予受理的理由")
 
 
 def _escalate(facts, payload, now, limits):
     """A reason code from the fixed list and an explanation."""
-    reasons = _code_refusals(_text(payload, "reason_code"), ESCALATE_REASONS, "上报街道的理由")
+    reasons = _code_refusals(payload, "reason_code", ESCALATE_REASONS, "上报街道的理由")
     return reasons + _reason_refusals(payload, "上报说明")
 
 
@@ -167,10 +176,8 @@ def _court_decides(facts, payload, now, limits):
 def _reject_confirmation(facts, payload, now, limits):
     """A 不予受理 ground before acceptance, a 驳回 ground after it."""
     if facts.status == "confirmation_accepted":
-        return _code_refusals(_text(payload, "ground"), REJECT_GROUNDS_AFTER_ACCEPTANCE, "驳回理由")
-    return _code_refusals(
-        _text(payload, "ground"), REJECT_GROUNDS_BEFORE_ACCEPTANCE, "不予受理理由"
-    )
+        return _code_refusals(payload, "ground", REJECT_GROUNDS_AFTER_ACCEPTANCE, "驳回理由")
+    return _code_refusals(payload, "ground", REJECT_GROUNDS_BEFORE_ACCEPTANCE, "不予受理理由")
 
 
 def _withdraw_confirmation(facts, payload, now, limits):
@@ -190,13 +197,14 @@ def _terminate(facts, payload, now, limits):
     told = list(told) if isinstance(told, list | tuple) else [told]
     allowed = dict(OTHER_ROUTES)
     if not told:
-        reasons.append(
+        text = (
             f"请告知当事人可以通过其他途径维护权利（人民调解法第二十六条），"
-            f"并勾选已告知的途径，可选：{_choices(OTHER_ROUTES)}。"
+            f"并勾选已告知的途径：{_choices(OTHER_ROUTES)}。"
         )
-    elif unknown := [r for r in told if not isinstance(r, str) or r not in allowed]:
-        named = "、".join(map(str, unknown))
-        reasons.append(f"告知途径“{named}”无效，可选：{_choices(OTHER_ROUTES)}。")
+        reasons.append(CodedMessage(text, "routes_told", allowed))
+    elif [r for r in told if not isinstance(r, str) or r not in allowed]:
+        text = f"所选的告知途径中有无效项，请从以下选择：{_choices(OTHER_ROUTES)}。"
+        reasons.append(CodedMessage(text, "routes_told", allowed))
     return reasons
 
 
@@ -249,5 +257,5 @@ def refusals(
     try:
         guard = _GUARDS[trigger]
     except KeyError:
-        raise UnknownTrigger(f"未知的操作：{trigger}。") from None
+        raise UnknownTrigger("未知的操作。") from None
     return guard(facts, payload, now, limits)

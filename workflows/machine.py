@@ -100,7 +100,7 @@ def fire(
     """Return the state trigger leads the case to, or raise the WorkflowError that stops it."""
     transition = TRANSITION_BY_TRIGGER.get(trigger)
     if transition is None:
-        raise UnknownTrigger(f"未知的操作：{trigger}。")
+        raise UnknownTrigger("未知的操作。")
     if role not in transition.roles:
         raise RoleNotAllowed(f"{_ROLE_LABELS.get(role, role)}无权执行“{transition.label}”。")
     if facts.status not in transition.sources:

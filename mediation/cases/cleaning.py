@@ -26,6 +26,7 @@ from mediation.models.cases import (
 from mediation.privacy import id_number_problem, normalize_id_number, normalize_phone, phone_problem
 from workflows import CATEGORIES, EXCLUDED_MATTERS, SOURCES
 from workflows.deadlines import CHINA_TZ
+from workflows.errors import CodedMessage
 
 MAX_PARTIES = 20
 
@@ -83,8 +84,8 @@ def listed_code(data: dict, key: str, codes, label: str, errors: dict) -> str | 
     """A value from a fixed code list."""
     value = data.get(key)
     if not isinstance(value, str) or value not in dict(codes):
-        allowed = "、".join(f"{c}（{name}）" for c, name in codes)
-        errors[key] = f"请选择{label}，可选：{allowed}。"
+        allowed = "、".join(name for _code, name in codes)
+        errors[key] = CodedMessage(f"请选择{label}：{allowed}。", key, dict(codes))
         return None
     return value
 
@@ -203,7 +204,12 @@ def party_list(raw, errors: dict) -> list[dict]:
 def grid_in_jurisdiction(user: User, grid_code, errors: dict) -> Region | None:
     """The grid the case belongs to; it must be a grid inside the user's jurisdiction."""
     region = None
-    if isinstance(grid_code, str) and grid_code.strip():
+    # Control characters are no code (and PostgreSQL cannot compare text holding NUL).
+    if (
+        isinstance(grid_code, str)
+        and grid_code.strip()
+        and not CONTROL_CHARACTERS.search(grid_code)
+    ):
         region = db.session.scalar(sa.select(Region).where(Region.code == grid_code.strip()))
     if region is None or region.level != "grid" or not can_see_region(user, region):
         errors["grid"] = "请选择您辖区内的一个网格。"
@@ -323,7 +329,7 @@ def signature_fields(data) -> dict:
         or not image.startswith("data:image/png;base64,")
         or len(image) > MAX_SIGNATURE_IMAGE
     ):
-        errors["image"] = "签名图片应为 PNG 格式的 data URL，且不超过 300 KB。"
+        errors["image"] = "签名图片应为不超过 300 KB 的 PNG 图片。"
     if fields["method"] == "drawn" and not image:
         errors["image"] = "手写签名须附签名图片。"
     if fields["method"] == "typed" and not fields["typed_name"]:

@@ -113,6 +113,15 @@ def state_choices() -> list[tuple[str, str]]:
     return [("", _("全部状态")), *choices_of("states")]
 
 
+def sort_choices() -> list[tuple[str, str]]:
+    """The orders of the case list (queries.SORTS), the default first, in words."""
+    return [
+        ("received", _("受理时间，最新在前")),
+        ("deadline", _("期限，最近在前")),
+        ("number", _("案号，按顺序")),
+    ]
+
+
 def party_label(party: Party) -> str:
     """A party by role and name: 申请人张三."""
     return _("%(role)s%(name)s", role=label_of("party_roles", party.role), name=party.name)

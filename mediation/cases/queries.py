@@ -13,20 +13,34 @@ from mediation.inputs import whole_number
 from mediation.models import Case, Party, Region, User
 from mediation.models.types import utcnow
 from workflows import CATEGORIES, STATE_BY_NAME, TERMINAL_STATES, TRANSITIONS
+from workflows.errors import CodedMessage
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1_000_000
 
+# The orders of the list, by the `sort` query argument, each read from an index at 1M cases:
+# received newest first (ix_cases_created_at), the soonest deadline first with cases
+# without a running clock last (ix_cases_deadline_id), and the case number in register
+# order, committee by committee, year by year (uq_cases_committee_serial).
+SORTS = {
+    "received": (Case.created_at.desc(), Case.id.desc()),
+    "deadline": (Case.deadline_at.asc().nulls_last(), Case.id.asc()),
+    "number": (Case.committee_id, Case.year, Case.serial),
+}
+SORT_LABELS = (("received", "受理时间"), ("deadline", "期限"), ("number", "案号"))
+DEFAULT_SORT = "received"
+
 
 @dataclass
 class CaseFilters:
-    """What the list may be narrowed by (all optional)."""
+    """What the list may be narrowed by (all optional), and its order (a key of SORTS)."""
 
     status: str | None = None
     category: str | None = None
     region: str | None = None
     overdue: bool | None = None
     q: str | None = None
+    sort: str = DEFAULT_SORT
 
 
 @dataclass
@@ -45,36 +59,48 @@ class CasePage:
 
 
 def parse_filters(args) -> tuple[CaseFilters, int, int]:
-    """Read filters and paging from query arguments; InvalidInput names a bad one."""
+    """Read filters, order and paging from query arguments; InvalidInput names a bad one.
+
+    Messages name the filter in words; a bad code's allowed values ride along for the API
+    (CodedMessage).
+    """
     errors = {}
     status = args.get("status") or None
     if status and status not in STATE_BY_NAME:
-        errors["status"] = f"未知的状态：{status}。"
+        errors["status"] = CodedMessage("所选的状态无效，请重新选择。", "status", STATE_BY_NAME)
     category = args.get("category") or None
     if category and category not in dict(CATEGORIES):
-        errors["category"] = f"未知的纠纷类型：{category}。"
+        errors["category"] = CodedMessage(
+            "所选的纠纷类型无效，请重新选择。", "category", dict(CATEGORIES)
+        )
     overdue_raw = (args.get("overdue") or "").lower()
     if overdue_raw not in ("", "true", "false", "1", "0", "yes", "no"):
-        errors["overdue"] = "overdue 只能是 true 或 false。"
+        errors["overdue"] = CodedMessage(
+            "期限筛选只能是“已超期”或“未超期”。", "overdue", ("true", "false")
+        )
     overdue = {"": None, "true": True, "1": True, "yes": True}.get(overdue_raw, False)
-    page = positive_int(args.get("page"), 1, "page", errors)
-    per_page = positive_int(args.get("per_page"), 20, "per_page", errors)
+    sort = args.get("sort") or DEFAULT_SORT
+    if sort not in SORTS:
+        labels = "、".join(label for _code, label in SORT_LABELS)
+        errors["sort"] = CodedMessage(f"排序方式只能按{labels}。", "sort", SORTS)
+    page = positive_int(args.get("page"), 1, "page", "页码", errors)
+    per_page = positive_int(args.get("per_page"), 20, "per_page", "每页条数", errors)
     if per_page > MAX_PER_PAGE:
         errors["per_page"] = f"每页最多 {MAX_PER_PAGE} 条。"
     q = (args.get("q") or "").strip()[:100] or None
     if errors:
         raise InvalidInput("筛选条件有误：" + "；".join(errors.values()), errors)
     region = (args.get("region") or "").strip() or None
-    return CaseFilters(status, category, region, overdue, q), page, per_page
+    return CaseFilters(status, category, region, overdue, q, sort), page, per_page
 
 
-def positive_int(raw, default: int, name: str, errors: dict) -> int:
+def positive_int(raw, default: int, key: str, label: str, errors: dict) -> int:
     """A whole number of at least 1 (ASCII digits, or an int the API parsed), or default."""
     if raw in (None, ""):
         return default
     value = raw if isinstance(raw, int) else whole_number(raw)
     if value is None or not 1 <= value <= MAX_PAGE:
-        errors[name] = f"{name} 应为 1 至 {MAX_PAGE} 之间的整数。"
+        errors[key] = f"{label}应为 1 至 {MAX_PAGE} 之间的整数。"
         return default
     return value
 
@@ -111,7 +137,8 @@ def filtered(user: User, filters: CaseFilters):
 
 
 def list_cases(user: User, filters: CaseFilters, page: int = 1, per_page: int = 20) -> CasePage:
-    """One page of the user's cases, newest first, with parties, grid and mediator loaded."""
+    """One page of the user's cases in the filters' order (newest first unless chosen
+    otherwise), with parties, grid and mediator loaded."""
     stmt = filtered(user, filters)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     items = db.session.scalars(
@@ -120,7 +147,7 @@ def list_cases(user: User, filters: CaseFilters, page: int = 1, per_page: int = 
             so.joinedload(Case.grid),
             so.joinedload(Case.mediator),
         )
-        .order_by(Case.created_at.desc(), Case.id.desc())
+        .order_by(*SORTS[filters.sort])
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()

@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from mediation.access import policy
 from mediation.cases import bp, forms
 from mediation.cases import operations as ops
-from mediation.cases.queries import list_cases, parse_filters
+from mediation.cases.queries import DEFAULT_SORT, list_cases, parse_filters
 from mediation.cases.trigger_forms import OWN_PAGES, trigger_form
 from mediation.errors import Conflict, InvalidInput, OperationError, Refused
 from mediation.extensions import db
@@ -213,6 +213,8 @@ def render_list(result, problem: str | None = None):
     """The list page with its filter bar."""
     args = request.args.to_dict()
     args.pop("page", None)
+    sort = args.get("sort") or DEFAULT_SORT
+    sorts = forms.sort_choices()
     return render_template(
         "cases/list.html",
         result=result,
@@ -220,6 +222,9 @@ def render_list(result, problem: str | None = None):
         args=args,
         states=forms.state_choices(),
         categories=[("", _("全部类型")), *choices_of("categories")],
+        sorts=sorts,
+        sort=sort,
+        sort_caption=_("排序：%(order)s", order=dict(sorts).get(sort, "")),
         regions=forms.region_choices(current_user),
     )
 

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntit
 from mediation.api.errors import CODES, ApiAbort, api_error
 from mediation.errors import OperationError, Refused
 from mediation.inputs import HostileInput
+from workflows.errors import CodedMessage
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,9 @@ def handle_http_exception(error: HTTPException):
         fields = validation_messages(error)
         if fields is not None:
             first = next(iter(fields.values()), {})
-            return api_error(400, "invalid_input", f"请求字段有误：{flatten(fields)}", fields=first)
+            extra = {"codes": codes} if (codes := coded_paths(first)) else {}
+            message = f"请求字段有误：{flatten(fields)}"
+            return api_error(400, "invalid_input", message, fields=first, **extra)
         message = error.description if error.description and status in (400, 409, 422) else ""
         answer = message or MESSAGES.get(status, error.name)
         return (*api_error(status, CODES.get(status), answer), headers)
@@ -79,6 +82,23 @@ def handle_too_large(error: RequestEntityTooLarge):
     return render_template("errors/413.html", status=413, message=message), 413
 
 
+def coded_paths(fields: dict) -> dict[str, list[str]]:
+    """The codes each refused choice of a body accepts, by the field's dotted path."""
+    codes = {}
+
+    def walk(prefix, value):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), inner)
+        elif isinstance(value, list):
+            for message in value:
+                if isinstance(message, CodedMessage):
+                    codes[prefix] = list(message.allowed)
+
+    walk("", fields)
+    return codes
+
+
 def flatten(fields: dict) -> str:
     """Field errors as one readable line: 'title: 必填；parties.0.name: 必填'."""
     parts = []
@@ -97,12 +117,31 @@ def flatten(fields: dict) -> str:
     return "；".join(parts)
 
 
+def allowed_codes(error: OperationError) -> dict[str, list[str]]:
+    """The codes each refused choice accepts, by field: the messages name only the labels.
+
+    A field's message (or a guard's reason) that is a CodedMessage carries them; a reason
+    is keyed by the payload key it concerns.
+    """
+    codes = {
+        key: list(message.allowed)
+        for key, message in error.fields.items()
+        if isinstance(message, CodedMessage)
+    }
+    for reason in getattr(error, "reasons", ()):
+        if isinstance(reason, CodedMessage):
+            codes[reason.field] = list(reason.allowed)
+    return codes
+
+
 def handle_operation_error(error: OperationError):
     """A refusal from an operation that a view did not handle itself."""
     if wants_json():
         extra = {"fields": error.fields} if error.fields else {}
         if isinstance(error, Refused):
             extra["reasons"] = error.reasons
+        if codes := allowed_codes(error):
+            extra["codes"] = codes
         return api_error(error.status, error.code, error.message, **extra)
     template = (
         f"errors/{error.status}.html" if error.status in (403, 404) else "errors/generic.html"

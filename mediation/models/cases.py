@@ -95,6 +95,9 @@ class Case(db.Model):
             postgresql_where=sa.text("deadline_at IS NOT NULL"),
             sqlite_where=sa.text("deadline_at IS NOT NULL"),
         ),
+        # The case list ordered by deadline (soonest first, cases without a clock last),
+        # read in index order rather than sorting a jurisdiction's cases.
+        sa.Index("ix_cases_deadline_id", "deadline_at", "id"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

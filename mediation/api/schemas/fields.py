@@ -24,6 +24,7 @@ from workflows import (
     SYSTEM,
     TRANSITIONS,
 )
+from workflows.errors import CodedMessage
 
 # Ids and versions are 32-bit integers in the database.
 MAX_ID = 2**31 - 1
@@ -35,7 +36,9 @@ def identifiers(codes) -> list[str]:
 
 
 STATE_CODES = [state.name for state in STATES]
+STATE_PAIRS = [(state.name, state.label) for state in STATES]
 TRIGGER_CODES = [transition.trigger for transition in TRANSITIONS]
+TRIGGER_PAIRS = [(transition.trigger, transition.label) for transition in TRANSITIONS]
 REASON_CODES = identifiers(DECLINE_REASONS) + identifiers(ESCALATE_REASONS)
 # Every 不予受理 ground is also a 驳回 ground: the longer list holds both.
 GROUND_CODES = identifiers(REJECT_GROUNDS_AFTER_ACCEPTANCE)
@@ -85,9 +88,32 @@ def wrong_type(kind: str) -> str:
     return f"类型不正确，应为{kind}。"
 
 
-def one_of(codes: list[str], what: str) -> ma.validate.OneOf:
-    """A code from a list, refused with the list in the message."""
-    return ma.validate.OneOf(codes, error=f"{what}无效，可选：{'、'.join(codes)}。")
+class LabelledOneOf(ma.validate.OneOf):
+    """A code from a list of (code, label) pairs, refused naming the labels only.
+
+    The refusal is a CodedMessage: the error handler answers its codes in the error's
+    `codes` field, by the field's path. `choices` stays the codes (the document's enum).
+    """
+
+    def __init__(self, pairs, what: str):
+        pairs = list(pairs)
+        labels = "、".join(label for _code, label in pairs)
+        super().__init__(identifiers(pairs), error=f"所选的{what}无效，请从以下选择：{labels}。")
+
+    def __call__(self, value):
+        """The value, or a ValidationError whose message carries the allowed codes."""
+        try:
+            listed = value in self.choices
+        except TypeError:
+            listed = False
+        if not listed:
+            raise ma.ValidationError(CodedMessage(self.error, "", self.choices))
+        return value
+
+
+def one_of(pairs, what: str) -> LabelledOneOf:
+    """A code from a list of (code, label) pairs, refused naming the labels."""
+    return LabelledOneOf(pairs, what)
 
 
 def length(limit: int) -> ma.validate.Length:
@@ -218,8 +244,9 @@ def words(limit: int | None = None, *, required: bool = False, **metadata) -> Te
     return optional(Text, validate=validators, metadata=metadata)
 
 
-def code(codes: list[str], what: str, *, required: bool = False, **metadata) -> Text:
-    """An identifier from a code list; optional codes may be left out or null."""
+def code(codes, what: str, *, required: bool = False, **metadata) -> Text:
+    """An identifier from a code list of (code, label) pairs; optional codes may be left out
+    or null."""
     if required:
         return Text(required=True, validate=one_of(codes, what), metadata=metadata)
     return optional(Text, validate=one_of(codes, what), metadata=metadata)

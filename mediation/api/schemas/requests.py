@@ -9,16 +9,15 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 
 from mediation.api.schemas.fields import (
-    CONSENT_METHOD_CODES,
     GROUND_CODES,
     ID_NUMBER,
     PHONE,
     PNG_DATA_URL,
     REASON_CODES,
     SIGNER,
-    STATE_CODES,
+    STATE_PAIRS,
     TOO_LONG,
-    TRIGGER_CODES,
+    TRIGGER_PAIRS,
     Flag,
     Items,
     Record,
@@ -43,12 +42,14 @@ from mediation.cases.queries import MAX_PAGE, MAX_PER_PAGE
 from mediation.models import cases
 from workflows import (
     CATEGORIES,
+    CONSENT_METHODS,
     EXCLUDED_MATTERS,
     OTHER_ROUTES,
     SOURCES,
 )
 
-REVEALABLE = ["id_number", "phone"]
+REVEALABLE = [("id_number", "身份证号码"), ("phone", "电话")]
+OVERDUE_CHOICES = [("true", "已超期"), ("false", "未超期")]
 PAGE_RANGE = f"应为 1 至 {MAX_PAGE} 之间的整数。"
 PER_PAGE_RANGE = f"每页条数应为 1 至 {MAX_PER_PAGE} 之间的整数。"
 
@@ -90,15 +91,15 @@ def party_text(key: str, *, required: bool = False, **metadata) -> Text:
 class PartyIn(RequestSchema):
     """A party at intake; the operation checks the ID number's check digit and sex digit."""
 
-    role = code(identifiers(cases.PARTY_ROLES), "当事人类型", required=True, example="applicant")
+    role = code(cases.PARTY_ROLES, "当事人类型", required=True, example="applicant")
     kind = code(
-        identifiers(cases.PARTY_KINDS),
+        cases.PARTY_KINDS,
         "主体类型",
         description="默认 person；organization 不填身份证号码",
         example="person",
     )
     name = party_text("name", required=True, example="王建国")
-    sex = code(identifiers(cases.SEXES), "性别", example="male")
+    sex = code(cases.SEXES, "性别", example="male")
     ethnicity = party_text("ethnicity", example="汉族")
     id_number = optional(
         Text,
@@ -139,7 +140,7 @@ class CaseIn(RequestSchema):
     """Intake (受理登记)."""
 
     title = words(200, required=True, description="纠纷标题", example="楼上漏水致楼下受损纠纷")
-    category = code(identifiers(CATEGORIES), "纠纷类型", required=True, example="neighbor")
+    category = code(CATEGORIES, "纠纷类型", required=True, example="neighbor")
     description = words(
         5000, required=True, description="纠纷简要情况", example="楼上卫生间漏水，楼下天花板受损。"
     )
@@ -151,7 +152,7 @@ class CaseIn(RequestSchema):
             "example": "42010200200101",
         },
     )
-    source = code(identifiers(SOURCES), "案件来源", required=True, example="application")
+    source = code(SOURCES, "案件来源", required=True, example="application")
     amount = amount("争议金额（元），十进制字符串")
     parties = Items(
         Record(PartyIn),
@@ -166,11 +167,11 @@ class CaseIn(RequestSchema):
 class CaseListArgs(RequestSchema):
     """Filters and paging of the case list (checked by the list query)."""
 
-    status = Text(validate=one_of(STATE_CODES, "状态"))
-    category = Text(validate=one_of(identifiers(CATEGORIES), "纠纷类型"))
+    status = Text(validate=one_of(STATE_PAIRS, "状态"))
+    category = Text(validate=one_of(CATEGORIES, "纠纷类型"))
     region = Text(validate=length(32), metadata={"description": "区划代码：该区划及其下级的案件"})
     overdue = Text(
-        validate=one_of(["true", "false"], "overdue"),
+        validate=one_of(OVERDUE_CHOICES, "期限筛选"),
         metadata={"description": "true：只列超期的；false：只列未超期的"},
     )
     q = Text(validate=length(100), metadata={"description": "案号、标题或当事人姓名中的文字"})
@@ -191,7 +192,7 @@ class Consent(RequestSchema):
         metadata={"description": "当事人 id（案件详情的 parties[].id）", "example": 1},
     )
     method = code(
-        CONSENT_METHOD_CODES,
+        CONSENT_METHODS,
         "同意方式",
         required=True,
         description="同意方式，代码见 /codes 的 consent_methods",
@@ -211,15 +212,13 @@ class AgreementFields(RequestSchema):
     performance_place = words(200, description="履行地点")
     performance_deadline = optional(day, "履行期限：2000-01-01 至今后十年内")
     amount = amount("协议涉及金额（元），十进制字符串")
-    matter = code(
-        identifiers(EXCLUDED_MATTERS), "协议涉及事项", description="不可司法确认的事项，见 /codes"
-    )
+    matter = code(EXCLUDED_MATTERS, "协议涉及事项", description="不可司法确认的事项，见 /codes")
 
 
 class TransitionIn(AgreementFields):
     """Fire a trigger; which of the optional fields a trigger needs is listed in /codes."""
 
-    trigger = code(TRIGGER_CODES, "操作", required=True)
+    trigger = code(TRIGGER_PAIRS, "操作", required=True)
     version = case_version()
     reason = optional(Text, metadata={"description": "理由或情况说明"})
     reason_code = guarded_code(REASON_CODES, "不予受理（decline）或上报（escalate）的理由代码")
@@ -273,9 +272,7 @@ class SessionIn(RequestSchema):
     summary = words(
         10000, required=True, description="各方陈述及调解经过", example="双方陈述后同意赔偿。"
     )
-    outcome = code(
-        identifiers(cases.SESSION_OUTCOMES), "调解结果", required=True, example="continuing"
-    )
+    outcome = code(cases.SESSION_OUTCOMES, "调解结果", required=True, example="continuing")
     mediators = words(200, description="调解员，默认为记录人")
 
 
@@ -286,9 +283,7 @@ class VisitIn(RequestSchema):
         "回访时间：ISO 8601，不带时区按北京时间；2000 年以后，不晚于现在", required=True
     )
     performed = Flag(required=True, metadata={"description": "协议是否已履行"})
-    satisfaction = code(
-        identifiers(cases.SATISFACTION), "满意程度", required=True, example="satisfied"
-    )
+    satisfaction = code(cases.SATISFACTION, "满意程度", required=True, example="satisfied")
     notes = words(5000, description="回访情况")
     remaining_risk = words(2000, description="遗留风险")
 
@@ -301,7 +296,7 @@ class SignatureIn(RequestSchema):
         validate=ma.validate.Regexp(SIGNER, error="签名人应为 party:<当事人 id> 或 mediator。"),
         metadata={"description": "party:<当事人 id> | mediator：协议的 required_signers 之一"},
     )
-    method = code(identifiers(cases.SIGNATURE_METHODS), "签名方式", required=True, example="typed")
+    method = code(cases.SIGNATURE_METHODS, "签名方式", required=True, example="typed")
     image = optional(
         Text,
         validate=[

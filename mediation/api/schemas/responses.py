@@ -57,16 +57,25 @@ class TokenResponse(ma.Schema):
 
 
 class ApiErrorBody(ma.Schema):
-    """What went wrong: fields names bad fields, reasons lists a guard's refusals."""
+    """What went wrong: fields names bad fields, reasons lists a guard's refusals, codes
+    gives the codes a refused choice accepts (the messages name only the labels)."""
 
     code = ma.fields.String(required=True)
     message = ma.fields.String(required=True)
     fields = ma.fields.Dict()
     reasons = ma.fields.List(ma.fields.String())
+    codes = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.List(ma.fields.String()),
+        metadata={
+            "description": "所选代码缺失或无效时，按字段给出可接受的代码"
+            "（message、fields、reasons 只写中文名称）"
+        },
+    )
 
 
 class ApiError(ma.Schema):
-    """Every error answer: {"error": {code, message, fields?, reasons?}}."""
+    """Every error answer: {"error": {code, message, fields?, reasons?, codes?}}."""
 
     error = ma.fields.Nested(ApiErrorBody, required=True)
 

@@ -26,6 +26,7 @@ from workflows import (
     UnknownTrigger,
     fire,
 )
+from workflows.errors import CodedMessage
 
 AUDITED_KEYS = (
     "reason",
@@ -158,7 +159,8 @@ def apply_transition(
     checked_version(version)
     transition = TRANSITION_BY_TRIGGER.get(trigger)
     if transition is None:
-        raise InvalidInput(f"未知的操作：{trigger}。", {"trigger": "未知的操作"})
+        unknown = CodedMessage("未知的操作。", "trigger", TRANSITION_BY_TRIGGER)
+        raise InvalidInput(unknown, {"trigger": unknown})
 
     def work():
         case = get_case_for_update(user, case_id)

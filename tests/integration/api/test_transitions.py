@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from mediation.models.cases import PARTY_ROLES
 from tests.api_client import (
     SETUPS,
     accepted,
@@ -31,12 +32,14 @@ from tests.builders import (
     MISSING,
     agreement_body,
     applicant,
+    intake,
     respondent,
     session_body,
     transition,
     visit_body,
 )
 from tests.factories import GRID
+from workflows import CATEGORIES, DECLINE_REASONS
 
 
 def test_grid_case_escalates_and_closes_through_the_api(api):
@@ -231,7 +234,12 @@ def test_close_needs_performance_recorded_at_a_visit(api):
         ("accepted", "escalate", {"reason_code": "complex"}, "上报说明"),
         ("accepted", "escalate", {"reason": "复杂"}, "上报街道的理由"),
         ("accepted", "terminate", {"reason": "分歧大"}, "人民调解法第二十六条"),
-        ("accepted", "terminate", {"reason": "分歧大", "routes_told": ["pigeon"]}, "pigeon"),
+        (
+            "accepted",
+            "terminate",
+            {"reason": "分歧大", "routes_told": ["pigeon"]},
+            "所选的告知途径中有无效项",
+        ),
         ("accepted", "withdraw", {"reason": "   "}, "申请人撤回"),
         ("accepted", "draft_agreement", {}, "请先记录至少一次调解"),
         ("accepted", "accept", {"mediator": "mediator_demo"}, "不能执行“受理”"),
@@ -245,6 +253,27 @@ def test_guards_refuse_with_reasons_in_chinese(api, setup, trigger, payload, fra
     case = SETUPS[setup](api)
     assert_refused(fire(api, "street_demo", case, trigger, 422, **payload), fragment)
     assert show(api, "street_demo", case)["version"] == case["version"]
+
+
+def test_a_refused_choice_names_labels_and_gives_the_codes_apart(api):
+    """The reasons say the choices in words; `codes` lists what the field accepts."""
+    refusal = fire(api, "street_demo", create(api), "decline", 422, reason_code="bored")
+    assert_refused(refusal, "不予受理的理由", "当事人一方明确拒绝调解")
+    assert "bored" not in refusal["message"] and "party_refuses" not in refusal["message"]
+    assert refusal["codes"] == {"reason_code": [code for code, _label in DECLINE_REASONS]}
+
+
+def test_a_bad_code_in_a_body_names_labels_and_gives_the_codes_apart(api):
+    """A 400 for a field of a fixed list: words in fields and message, codes beside them."""
+    body = intake(category="gossip", parties=[applicant(role="judge"), respondent()])
+    refusal = error(api.post("grid_demo", "/cases", json=body), 400)
+    labels = "、".join(label for _code, label in CATEGORIES)
+    assert refusal["fields"]["category"] == [f"所选的纠纷类型无效，请从以下选择：{labels}。"]
+    assert "marriage_family" not in refusal["message"] and "gossip" not in refusal["message"]
+    assert refusal["codes"] == {
+        "category": [code for code, _label in CATEGORIES],
+        "parties.0.role": [code for code, _label in PARTY_ROLES],
+    }
 
 
 # ---------------------------------------------------------------------------- bad input

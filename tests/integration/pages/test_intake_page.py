@@ -146,3 +146,40 @@ def test_intake_without_csrf_token_is_refused(login):
     response = login("grid_demo").post("/cases/new", data=intake_form(), csrf=False)
     assert response.status_code == 400
     assert case_count() == 0
+
+
+def label_of_field(page: str, field_id: str) -> str:
+    """The label element of the input with this id, and what stands right after it."""
+    label = rf'<label[^>]*for="{re.escape(field_id)}"[^>]*>.*?</label>(<span[^>]*>\*</span>)?'
+    match = re.search(label, page, re.S)
+    assert match, field_id
+    return match.group(0)
+
+
+def test_intake_marks_its_required_fields(login):
+    """Required fields carry the asterisk the note explains, and `required` for screen readers;
+    an optional one carries neither."""
+    page = text(login("grid_demo").get("/cases/new"))
+    assert "标有" in page and "的为必填项" in page
+    required = ["title", "category", "source", "grid", "description"]
+    required += ["parties-0-role", "parties-0-name", "parties-1-role", "parties-1-name"]
+    for field_id in required:
+        assert "data-required-mark" in label_of_field(page, field_id), field_id
+        assert re.search(rf'<(input|select|textarea)[^>]*id="{field_id}"[^>]*\brequired\b', page)
+    for field_id in ("amount", "parties-0-phone", "parties-0-address"):
+        assert "data-required-mark" not in label_of_field(page, field_id), field_id
+
+
+def test_intake_refusal_names_the_choices_in_words_on_the_field(login):
+    """A bad 纠纷类型 is marked on its own select, listed in words, with no code in sight."""
+    response = login("grid_demo").post("/cases/new", data=intake_form(category="gossip"))
+    assert response.status_code == 400
+    page = text(response)
+    error = re.search(
+        r'<div class="invalid-feedback[^"]*" id="category-error".*?</div>', page, re.S
+    )
+    assert error and "请选择纠纷类型：婚姻家庭、邻里" in error.group(0)
+    select = re.search(r'<select[^>]*id="category"[^>]*>', page)
+    assert select and 'aria-invalid="true"' in select.group(0) and "is-invalid" in select.group(0)
+    assert "marriage_family" not in error.group(0) and "gossip" not in error.group(0)
+    assert 'value="楼上漏水致楼下受损纠纷"' in page

@@ -79,13 +79,14 @@ def test_case_list_paginates(login):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("status=lost", "未知的状态"),
-        ("category=gossip", "未知的纠纷类型"),
-        ("overdue=maybe", "overdue 只能是 true 或 false"),
-        ("page=0", "page 应为 1 至 1000000 之间的整数"),
-        ("page=abc", "page 应为 1 至 1000000 之间的整数"),
+        ("status=lost", "所选的状态无效"),
+        ("category=gossip", "所选的纠纷类型无效"),
+        ("overdue=maybe", "期限筛选只能是“已超期”或“未超期”"),
+        ("sort=title", "排序方式只能按受理时间、期限、案号"),
+        ("page=0", "页码应为 1 至 1000000 之间的整数"),
+        ("page=abc", "页码应为 1 至 1000000 之间的整数"),
         ("per_page=1000", "每页最多 100 条"),
-        ("page=99999999999999999999", "page 应为 1 至 1000000 之间的整数"),
+        ("page=99999999999999999999", "页码应为 1 至 1000000 之间的整数"),
     ],
 )
 def test_case_list_with_a_bad_filter_answers_400(login, query, message):
@@ -94,6 +95,44 @@ def test_case_list_with_a_bad_filter_answers_400(login, query, message):
     assert response.status_code == 400
     page = text(response)
     assert message in page and 'name="status"' in page
+
+
+def listed_ids(client, query: str) -> list[int]:
+    """The case ids the list shows for query, in their order on the page."""
+    page = text(client.get(f"/cases/?{query}"))
+    return [int(n) for n in re.findall(r'data-case-id="(\d+)"', page)]
+
+
+def test_case_list_sorts_by_received_deadline_or_number(login):
+    """Newest first by default; soonest deadline first with no clock last; register order."""
+    first, second, third = (new_case(title=f"第{n}件") for n in range(3))
+    soon, later = utcnow() + timedelta(days=2), utcnow() + timedelta(days=9)
+    for case, deadline in ((first, later), (second, None), (third, soon)):
+        db.session.execute(sa.update(Case).where(Case.id == case.id).values(deadline_at=deadline))
+    db.session.commit()
+    client = login("grid_demo")
+    assert listed_ids(client, "") == [third.id, second.id, first.id]
+    assert listed_ids(client, "sort=received") == [third.id, second.id, first.id]
+    assert listed_ids(client, "sort=deadline") == [third.id, first.id, second.id]
+    by_number = sorted((first, second, third), key=lambda c: (c.committee_id, c.year, c.serial))
+    assert listed_ids(client, "sort=number") == [c.id for c in by_number]
+    page = text(client.get("/cases/?sort=deadline"))
+    assert '<option value="deadline" selected>' in page
+    assert "排序：期限，最近在前" in page
+
+
+def test_case_list_keeps_its_order_on_every_page(login):
+    """The paging links carry the chosen order along with the filters."""
+    for n in range(4):
+        new_case(title=f"第{n}号邻里纠纷")
+    client = login("grid_demo")
+    page = text(client.get("/cases/?sort=number&per_page=2"))
+    link = re.search(r'href="/cases/\?page=2&amp;([^"]+)"', page)
+    assert link and set(link.group(1).split("&amp;")) == {"sort=number", "per_page=2"}
+    ids = listed_ids(client, "sort=number&per_page=2") + listed_ids(
+        client, "sort=number&per_page=2&page=2"
+    )
+    assert ids == listed_ids(client, "sort=number&per_page=4")
 
 
 def test_case_list_only_shows_the_users_jurisdiction(login):
