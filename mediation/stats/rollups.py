@@ -108,12 +108,19 @@ TABLES = {
 
 
 def apply_changes(session: so.Session) -> None:
-    """Add each changed case's new events minus its old ones to the roll-up rows."""
+    """Add each changed case's new events minus its old ones to the roll-up rows. The grids'
+    lineage read by `note_before` serves here too, and is forgotten with the transaction."""
     changed = session.info.pop(CHANGED, set())
     before = session.info.pop(BEFORE, {})
-    session.info.pop(LINEAGE, None)
-    if not changed:
-        return
+    try:
+        if changed:
+            _add_deltas(session, changed, before)
+    finally:
+        session.info.pop(LINEAGE, None)
+
+
+def _add_deltas(session: so.Session, changed: set[int], before: dict) -> None:
+    """The changed cases' contributions now minus those noted before, upserted."""
     session.flush()
     delta: dict = defaultdict(lambda: defaultdict(Decimal))
     for case_id in sorted(changed):
@@ -131,7 +138,6 @@ def apply_changes(session: so.Session) -> None:
             rows[table].append({**dict(zip(names, key, strict=True)), **values})
     for table, batch in rows.items():
         _add(session, *TABLES[table], batch)
-    session.info.pop(LINEAGE, None)
 
 
 def _add(session, model, keys, batch) -> None:
