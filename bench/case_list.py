@@ -31,6 +31,7 @@ from werkzeug.datastructures import MultiDict
 from bench.common import (
     add_url_argument,
     bench_url,
+    explain_sent,
     load_average,
     machine,
     make_app,
@@ -150,26 +151,11 @@ def scenario_args(app, user_id: int, scenario: Scenario, deep_page: int) -> tupl
 
 def explain(app, user_id: int, args: dict) -> None:
     """Print EXPLAIN (ANALYZE, BUFFERS) of each statement list_cases sends."""
-    statements = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        statements.append((statement, parameters))
-
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", capture)
-        try:
-            call_query(app, user_id, args)
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", capture)
-        with db.engine.connect() as conn:
-            for statement, parameters in statements:
-                if "FROM cases" not in statement and "FROM parties" not in statement:
-                    continue
-                print("\n" + statement.strip())
-                plan = conn.exec_driver_sql(
-                    "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters
-                ).scalars()
-                print("\n".join(plan))
+    explain_sent(
+        app,
+        lambda: call_query(app, user_id, args),
+        lambda statement: "FROM cases" in statement or "FROM parties" in statement,
+    )
 
 
 def main(argv=None) -> None:

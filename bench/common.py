@@ -4,6 +4,7 @@ import argparse
 import os
 import platform
 import statistics
+from collections.abc import Callable
 from datetime import date
 
 import sqlalchemy as sa
@@ -119,3 +120,30 @@ def server_version(engine) -> str:
         if engine.dialect.name == "postgresql":
             return "PostgreSQL " + conn.scalar(sa.text("SHOW server_version"))
         return "SQLite " + conn.scalar(sa.text("SELECT sqlite_version()"))
+
+
+def explain_sent(app, call: Callable[[], object], keep: Callable[[str], bool]) -> None:
+    """Run call in an app context, then print EXPLAIN (ANALYZE, BUFFERS) of each statement it
+    sent that keep(statement) picks, in one transaction after the SET LOCAL settings it sent
+    (so the plans are the ones it got)."""
+    from mediation.extensions import db
+
+    sent = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", capture)
+        try:
+            call()
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", capture)
+        with db.engine.begin() as conn:
+            for statement, parameters in sent:
+                if statement.startswith("SET LOCAL"):
+                    conn.exec_driver_sql(statement, parameters)
+                elif keep(statement):
+                    explained = "EXPLAIN (ANALYZE, BUFFERS) " + statement
+                    plan = conn.exec_driver_sql(explained, parameters)
+                    print("\n" + statement.strip() + "\n" + "\n".join(plan.scalars()))

@@ -42,6 +42,7 @@ from bench.case_list import WARM_UP, PageClient, has_route, timed
 from bench.common import (
     add_url_argument,
     bench_url,
+    explain_sent,
     is_postgres,
     machine,
     make_app,
@@ -274,24 +275,13 @@ def last_full_month(app) -> str:
 
 
 def explain_raw(app, user_id: int, month: str, region: str | None) -> None:
-    """Print EXPLAIN (ANALYZE, BUFFERS) of each statement the raw figures send."""
-    statements = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        statements.append((statement, parameters))
-
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", capture)
-        try:
-            report_json(app, user_id, month, region, source="raw", sections=("indicators",))
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", capture)
-        with db.engine.connect() as conn:
-            for statement, parameters in statements:
-                if "FROM cases" not in statement:
-                    continue
-                plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
-                print("\n" + statement.strip() + "\n" + "\n".join(plan.scalars()))
+    """Print EXPLAIN (ANALYZE, BUFFERS) of each statement the raw figures send, with the
+    planner settings the raw reader sets."""
+    explain_sent(
+        app,
+        lambda: report_json(app, user_id, month, region, source="raw", sections=()),
+        lambda statement: "FROM cases" in statement,
+    )
 
 
 def main(argv=None) -> None:
