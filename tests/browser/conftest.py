@@ -59,6 +59,10 @@ def browser():
         browser.close()
 
 
+# Requests of Chromium's own pages (its PDF viewer), not of the app.
+BROWSER_OWN = "chrome-extension://"
+
+
 @dataclass
 class Traffic:
     """What went wrong while a page loaded: console errors, failed and off-site requests."""
@@ -86,8 +90,15 @@ class Traffic:
             self.console_errors.append(f"{message.text} ({url})")
 
     def on_failed(self, request) -> None:
-        """Keep requests the browser could not complete; aborts are judged in assert_clean."""
+        """Keep requests the browser could not complete; aborts are judged in assert_clean.
+
+        Chromium shows a PDF with its own viewer, an extension whose requests
+        (chrome-extension://…) it cancels when it likes: those aborts are the browser's, not
+        the app's, and are left out.
+        """
         failure = f"{request.method} {request.url}: {request.failure}"
+        if request.failure == "net::ERR_ABORTED" and request.url.startswith(BROWSER_OWN):
+            return
         if request.failure == "net::ERR_ABORTED":
             self.aborted.append((self.issued_during.get(request, self.navigations), failure))
         else:
