@@ -199,6 +199,26 @@ BREAKDOWN_COLUMNS = (
     "grid_resolution_rate",
     "escalation_rate",
 )
+
+
+def parts(names: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    """The measures a numerator or denominator adds up."""
+    if names is None:
+        return ()
+    return (names,) if isinstance(names, str) else names
+
+
+def measures_of(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The measures the indicators of `keys` are made of, in order of first use."""
+    found = []
+    for key in keys:
+        indicator = INDICATOR_BY_KEY[key]
+        found += [*parts(indicator.numerator), *parts(indicator.denominator)]
+    return tuple(dict.fromkeys(found))
+
+
+# What a breakdown's row is made of: the roll-ups' splits read these measures only.
+BREAKDOWN_MEASURES = measures_of(BREAKDOWN_COLUMNS)
 BREAKDOWNS = {
     "region": "下级区域",
     "category": "纠纷类型",

@@ -11,10 +11,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from mediation.extensions import db
-from mediation.models import Region
+from mediation.models import Region, User
 from mediation.models.stats import MEASURES, StatsDuration, StatsMediatorRollup, StatsRollup
+from mediation.stats.definitions import BREAKDOWN_MEASURES
 from mediation.stats.measures import events, summed, totals
 from workflows.deadlines import CHINA_TZ
 
@@ -27,6 +29,11 @@ def clean(row) -> dict:
     # Amounts are in cents (Numeric(14, 2)); SQLite sums them as floats.
     sums["amount"] = Decimal(str(row.get("amount") or 0)).quantize(CENT)
     return sums
+
+
+def split_row(row) -> dict:
+    """A row of a split as plain numbers: the measures a breakdown's row is made of."""
+    return {name: int(row[name] or 0) for name in BREAKDOWN_MEASURES}
 
 
 def empty() -> dict:
@@ -83,10 +90,13 @@ class RollupReader:
 
     def totals(self, month: str) -> tuple[dict, dict[int, int]]:
         """The month's sums for the region, and {days to agreement: cases}."""
-        params = self._params(month=month)
-        row = read(_rollup_totals(self.rows), params).mappings().one()
-        days = read(_rollup_days(), params)
-        return clean(row), {d: n for d, n in days if n}
+        row = read(_rollup_totals(self.rows), self._params(month=month)).mappings().one()
+        return clean(row), self.days(month)
+
+    def days(self, month: str) -> dict[int, int]:
+        """{days to agreement: cases} of the month's agreements in the region."""
+        days = read(_rollup_days(), self._params(month=month))
+        return {d: n for d, n in days if n}
 
     def trend(self, months: list[str]) -> dict[str, dict]:
         """Sums per month for a run of months."""
@@ -94,31 +104,36 @@ class RollupReader:
         rows = read(_rollup_trend(self.rows), params).mappings()
         return {row["month"]: clean(row) for row in rows}
 
-    def splits(self, month: str, dimensions) -> dict[str, dict]:
-        """The month's sums per value of each dimension (region: per child region's id), all
-        in one statement: {dimension: {value: sums}}."""
+    def splits(self, month: str, dimensions) -> tuple[dict[str, dict], dict[str, dict]]:
+        """The month's sums a breakdown needs (BREAKDOWN_MEASURES) per value of each dimension
+        (region: per child region's id), and the names of the child regions and mediators, all
+        in one statement: ({dimension: {value: sums}}, names as `RawReader.splits`)."""
         rows = read(_rollup_splits(), self._params(month=month)).mappings()
         found: dict = {dimension: {} for dimension in dimensions}
+        names: dict = {"region": {}, "mediator": {}}
         for row in rows:
-            sums = clean(row)
+            dimension, code = row["dimension"], row["code"]
+            key = int(code) if dimension in IDS else code
+            sums = split_row(row)
+            if dimension == "region":  # every child region, with or without cases
+                names["region"][key] = {"label": row["label"], "code": row["label_code"]}
             # A cell the operations emptied again (a case given to another mediator) shows
             # nothing.
-            if row["dimension"] in found and any(sums.values()):
-                code = row["code"]
-                found[row["dimension"]][int(code) if row["dimension"] in IDS else code] = sums
-        return found
+            if dimension not in found or not any(sums.values()):
+                continue
+            found[dimension][key] = sums
+            if dimension == "mediator" and key:
+                names["mediator"][key] = {"label": row["label"], "code": row["label_code"]}
+        return found, names
 
 
 # The dimensions whose values are ids (the others are codes).
 IDS = ("region", "mediator")
 
 
-def _sums(model):
-    """SUM of every measure column of a roll-up model."""
-    return [
-        sa.func.coalesce(sa.func.sum(getattr(model, name)), 0).label(name)
-        for name in (*MEASURES, "amount")
-    ]
+def _sums(model, names: tuple[str, ...] = (*MEASURES, "amount")):
+    """SUM of every measure column of a roll-up model (or of those named)."""
+    return [sa.func.coalesce(sa.func.sum(getattr(model, name)), 0).label(name) for name in names]
 
 
 def _in_cell(model, month=None):
@@ -150,36 +165,46 @@ def _rollup_trend(model):
 
 @functools.cache
 def _rollup_splits():
-    """The month split by every dimension as one UNION ALL of (dimension, code, sums)."""
-    children = sa.select(Region.id).where(Region.parent_id == sa.bindparam("region"))
-    # The children's totals from the mediators' table: fewer rows for the same sums.
-    view, month, _region = _in_cell(StatsMediatorRollup)
-    in_child = StatsMediatorRollup.region_id.in_(children.scalar_subquery())
-    by_child = StatsMediatorRollup.region_id
+    """The month split by every dimension as one UNION ALL of (dimension, code, label,
+    label_code, sums): the children's totals from the mediators' table (fewer rows for the
+    same sums) beside every child region's name; each mediator's beside her name."""
+    mediators = StatsMediatorRollup
+    view, month, _region = _in_cell(mediators)
+    children = sa.outerjoin(
+        Region, mediators, sa.and_(mediators.region_id == Region.id, view, month)
+    )
+    named = sa.outerjoin(mediators, User, User.id == mediators.mediator_id)
     selects = [
-        _split("region", StatsMediatorRollup, by_child, view, month, in_child),
+        _split("region", mediators, Region.id, children, Region.parent_id == sa.bindparam("region"))
+        .add_columns(Region.name.label("label"), Region.code.label("label_code"))
+        .group_by(Region.name, Region.code),
         *(
-            _split(name, StatsRollup, getattr(StatsRollup, name), *_in_cell(StatsRollup))
+            _split(
+                name, StatsRollup, getattr(StatsRollup, name), StatsRollup, *_in_cell(StatsRollup)
+            ).add_columns(*NO_NAME)
             for name in ("category", "source", "level")
         ),
-        _split(
-            "mediator",
-            StatsMediatorRollup,
-            StatsMediatorRollup.mediator_id,
-            *_in_cell(StatsMediatorRollup),
-        ),
+        _split("mediator", mediators, mediators.mediator_id, named, *_in_cell(mediators))
+        .add_columns(User.display_name.label("label"), User.username.label("label_code"))
+        .group_by(User.display_name, User.username),
     ]
     return sa.union_all(*selects)
 
 
-def _split(name: str, model, column, *where):
-    """One dimension's rows: its name, the value as text, the sums."""
+# The label columns of a dimension whose labels are not in the database.
+NO_NAME = (
+    sa.cast(sa.null(), sa.String).label("label"),
+    sa.cast(sa.null(), sa.String).label("label_code"),
+)
+
+
+def _split(name: str, model, column, source, *where):
+    """One dimension's rows from `source` (a table or a join): its name, the value as text,
+    the sums of `model`'s measures, grouped by the value."""
     dimension = sa.literal_column(f"'{name}'", sa.String).label("dimension")
-    return (
-        sa.select(dimension, sa.cast(column, sa.String).label("code"), *_sums(model))
-        .where(*where)
-        .group_by(column)
-    )
+    code = sa.cast(column, sa.String).label("code")
+    sums = _sums(model, BREAKDOWN_MEASURES)
+    return sa.select(dimension, code, *sums).select_from(source).where(*where).group_by(column)
 
 
 # The events column of each dimension (a region is split per grid, then added up per child).
@@ -204,6 +229,7 @@ class RawReader:
         # statement guesses how many grids `path LIKE` matches, and guesses badly), and no JIT
         # compiling, which costs more than it saves here.
         tune(plan_cache_mode="force_custom_plan", jit="off")
+        self._counted: dict[str, tuple[dict, dict[int, int]]] = {}
 
     def _params(self, month: str) -> dict:
         start, end, first, after = month_bounds(month)
@@ -211,7 +237,17 @@ class RawReader:
         return {"start": start, "end": end, "first": first, "after": after, "path": prefix + "%"}
 
     def totals(self, month: str) -> tuple[dict, dict[int, int]]:
-        """The month's sums for the region, and {days to agreement: cases}, in one query."""
+        """The month's sums for the region, and {days to agreement: cases}, in one query (each
+        month counted once per reader)."""
+        if month not in self._counted:
+            self._counted[month] = self._count(month)
+        return self._counted[month]
+
+    def days(self, month: str) -> dict[int, int]:
+        """{days to agreement: cases} of the month's agreements in the region."""
+        return self.totals(month)[1]
+
+    def _count(self, month: str) -> tuple[dict, dict[int, int]]:
         statement = _raw(self.view, "days", self.everywhere)
         rows = read(statement, self._params(month)).mappings()
         total, days = empty(), {}
@@ -227,17 +263,41 @@ class RawReader:
         """Sums per month, one count per month."""
         return {month: self.totals(month)[0] for month in months}
 
-    def splits(self, month: str, dimensions) -> dict[str, dict]:
-        """The month's sums per value of each dimension: {dimension: {value: sums}}."""
-        return {dimension: self.split(month, dimension) for dimension in dimensions}
+    def splits(self, month: str, dimensions) -> tuple[dict[str, dict], dict[str, dict]]:
+        """The month's sums a breakdown needs (BREAKDOWN_MEASURES) per value of each
+        dimension ({dimension: {value: sums}}), and the names of the child regions (every
+        one) and of the mediators with sums: {"region"|"mediator": {id: {label, code}}}."""
+        found = {dimension: self.split(month, dimension) for dimension in dimensions}
+        children = db.session.execute(
+            sa.select(Region.id, Region.code, Region.name).where(Region.parent_id == self.region.id)
+        )
+        names = {
+            "region": {rid: {"label": name, "code": code} for rid, code, name in children},
+            "mediator": _mediator_names([i for i in found.get("mediator", ()) if i]),
+        }
+        return found, names
 
     def split(self, month: str, dimension: str) -> dict:
         """The month's sums per value of a dimension (region: per child region's id)."""
         column = RAW_COLUMNS.get(dimension, dimension)
         statement = _raw(self.view, column, self.everywhere)
         rows = read(statement, self._params(month)).mappings()
-        sums = {row[column]: clean(row) for row in rows}
+        found = ((row[column], split_row(row)) for row in rows)
+        # As the roll-ups: a value whose breakdown sums are all 0 (a case's visit in the month,
+        # say) shows nothing.
+        sums = {value: each for value, each in found if any(each.values())}
         return _by_child(self.region, sums) if dimension == "region" else sums
+
+
+def _mediator_names(ids: list[int]) -> dict[int, dict]:
+    """{user id: {label: display name, code: username}} of these mediators."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # One statement whatever the count (a city has hundreds of mediators): = ANY(array).
+        among = User.id == sa.any_(sa.bindparam("ids", ids, type_=postgresql.ARRAY(sa.Integer)))
+    else:
+        among = User.id.in_(ids)
+    users = db.session.execute(sa.select(User.id, User.username, User.display_name).where(among))
+    return {uid: {"label": name, "code": username} for uid, username, name in users}
 
 
 @functools.cache
@@ -272,7 +332,7 @@ def _by_child(region: Region, by_grid: dict) -> dict:
             sa.select(Region.id, Region.path).where(Region.id.in_(list(by_grid)))
         ).all()
     )
-    total: dict = defaultdict(empty)
+    total: dict = defaultdict(lambda: dict.fromkeys(BREAKDOWN_MEASURES, 0))
     for grid_id, sums in by_grid.items():
         for child_id, child_path in children:
             if paths.get(grid_id, "").startswith(child_path):

@@ -9,7 +9,6 @@ import re
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 from mediation.access import policy
 from mediation.access.scoping import region_by_code, region_roots
@@ -20,21 +19,27 @@ from mediation.models.regions import LEVEL_LABELS
 from mediation.models.types import utcnow
 from mediation.stats.definitions import (
     BREAKDOWN_COLUMNS,
+    BREAKDOWN_MEASURES,
     BREAKDOWNS,
     HEADLINE,
     INDICATOR_BY_KEY,
     INDICATORS,
     LEVELS,
     VIEWS,
+    parts,
 )
 from mediation.stats.readers import RawReader, RollupReader, empty
 from workflows import CATEGORIES, SOURCES
 from workflows.deadlines import china_time
 
 SECTIONS = ("indicators", "comparisons", "trend", "breakdowns")
-BREAKDOWN_INDICATORS = [INDICATOR_BY_KEY[key] for key in BREAKDOWN_COLUMNS]
-# The sums of nothing (read only).
-EMPTY = empty()
+# Each breakdown column as (key, numerator's measures, denominator's measures or None).
+BREAKDOWN_PLAN = [
+    (i.key, parts(i.numerator), parts(i.denominator) if i.kind == "rate" else None)
+    for i in (INDICATOR_BY_KEY[key] for key in BREAKDOWN_COLUMNS)
+]
+# A breakdown row's sums of nothing (read only).
+NO_SPLIT = dict.fromkeys(BREAKDOWN_MEASURES, 0)
 READERS = {"rollups": RollupReader, "raw": RawReader}
 MONTH = re.compile(r"(\d{4})-(\d{2})")
 
@@ -84,7 +89,15 @@ def monthly_report(
         raise InvalidInput(message, {"view": message})
     region = _region(user, region_code)
     reader = READERS[source](region, view)
-    sums, days = reader.totals(month)
+    if "comparisons" in sections or "trend" in sections:
+        # The year before the month and the month itself: 同比, 环比, the trend's twelve, and
+        # the month's own sums.
+        months = [shift(month, back) for back in range(-12, 1)]
+        found = reader.trend(months)
+        series = {each: found.get(each) or empty() for each in months}
+        sums, days = series[month], reader.days(month)
+    else:
+        sums, days = reader.totals(month)
     indicators = indicator_values(sums, days, view)
     report = {
         "month": month,
@@ -103,19 +116,15 @@ def monthly_report(
             {"key": i.key, "label": i.label, "definition": i.defined(view)} for i in INDICATORS
         ],
     }
-    if "comparisons" in sections or "trend" in sections:
-        # The year before the month and the month itself: 同比, 环比 and the trend's twelve.
-        months = [shift(month, back) for back in range(-12, 1)]
-        found = reader.trend(months)
-        series = {each: found.get(each) or empty() for each in months}
     if "comparisons" in sections:
         report["comparisons"] = _comparisons(series, month, indicators, view)
     if "trend" in sections:
         report["trend"] = _trend(series, months[1:])
     if "breakdowns" in sections:
-        splits = reader.splits(month, BREAKDOWNS)
+        splits, names = reader.splits(month, BREAKDOWNS)
         report["breakdowns"] = {
-            dimension: _breakdown(region, dimension, splits[dimension]) for dimension in BREAKDOWNS
+            dimension: _breakdown(splits[dimension], _labels(dimension, splits[dimension], names))
+            for dimension in BREAKDOWNS
         }
     return report
 
@@ -177,14 +186,15 @@ def _rate(numerator, denominator) -> float | None:
 
 
 def breakdown_values(sums: dict) -> dict:
-    """The breakdown's columns (counts and rates) of one row's sums, by indicator key."""
+    """The breakdown's columns (counts and rates) of one row's sums, by indicator key (a city
+    has hundreds of rows: the plan is worked out once, in BREAKDOWN_PLAN)."""
     row = {}
-    for indicator in BREAKDOWN_INDICATORS:
-        numerator = _total(sums, indicator.numerator)
-        if indicator.kind == "rate":
-            row[indicator.key] = _rate(numerator, _total(sums, indicator.denominator))
+    for key, numerators, denominators in BREAKDOWN_PLAN:
+        numerator = sum(map(sums.__getitem__, numerators))
+        if denominators is None:
+            row[key] = numerator
         else:
-            row[indicator.key] = numerator
+            row[key] = _rate(numerator, sum(map(sums.__getitem__, denominators)))
     return row
 
 
@@ -257,21 +267,21 @@ def _trend(series: dict, months: list[str]) -> list[dict]:
     return trend
 
 
-def _breakdown(region: Region, dimension: str, sums: dict) -> list[dict]:
-    """The month split by one dimension, a row per value, most received first; sums: the
+def _breakdown(sums: dict, labels: dict) -> list[dict]:
+    """The month split by one dimension, a row per label, most received first; sums: the
     month's sums per value of the dimension."""
-    labels = _labels(region, dimension, sums)
     rows = []
     for code, label in labels.items():
         row = {"code": label.get("code", code), "label": label["label"]}
-        row.update(breakdown_values(sums.get(code) or EMPTY))
+        row.update(breakdown_values(sums.get(code) or NO_SPLIT))
         rows.append(row)
     rows.sort(key=lambda row: (-row["received"], row["code"]))
     return rows
 
 
-def _labels(region: Region, dimension: str, sums: dict) -> dict:
-    """{key in sums: {"label": …, "code": …}} for every row the breakdown shows."""
+def _labels(dimension: str, sums: dict, names: dict) -> dict:
+    """{key in sums: {"label": …, "code": …}} for every row the breakdown shows; names: the
+    reader's names of child regions and mediators."""
     if dimension in ("category", "source"):
         listed = dict(CATEGORIES if dimension == "category" else SOURCES)
         # A code since retired from the list still counts, under its code.
@@ -279,20 +289,8 @@ def _labels(region: Region, dimension: str, sums: dict) -> dict:
     if dimension == "level":
         return {code: {"label": label} for code, label in LEVELS.items()}
     if dimension == "region":
-        children = db.session.execute(
-            sa.select(Region.id, Region.code, Region.name)
-            .where(Region.parent_id == region.id)
-            .order_by(Region.code)
-        )
-        return {rid: {"label": name, "code": code} for rid, code, name in children}
-    ids = [i for i in sums if i]
-    if db.session.get_bind().dialect.name == "postgresql":
-        # One statement whatever the count (a city has hundreds of mediators): = ANY(array).
-        among = User.id == sa.any_(sa.bindparam("ids", ids, type_=postgresql.ARRAY(sa.Integer)))
-    else:
-        among = User.id.in_(ids)
-    users = db.session.execute(sa.select(User.id, User.username, User.display_name).where(among))
-    labels = {uid: {"label": name, "code": username} for uid, username, name in users}
+        return dict(sorted(names["region"].items(), key=lambda item: item[1]["code"]))
+    labels = {uid: names["mediator"].get(uid, {"label": str(uid), "code": ""}) for uid in sums}
     if 0 in sums:
         labels[0] = {"label": "未指派", "code": ""}
     return labels
