@@ -27,10 +27,14 @@ from mediation.models import Committee
 @bp.route("/regions")
 @allowed_if(policy.can_manage_map)
 def regions():
-    """The regions and committees of the admin's jurisdiction, and the latest changes."""
+    """The regions and committees of the admin's jurisdiction, opened down to ?open=<code>
+    (404 outside it), and the latest changes."""
+    code = request.args.get("open")
+    opened = (region_by_code(current_user, code) or abort(404)) if code else None
     return render_template(
         "admin/regions.html",
-        tree=map_tree(current_user),
+        tree=map_tree(current_user, opened),
+        opened=opened,
         events=recent_events(current_user),
         map_actions={
             "grid_added": _("添加网格"),
@@ -41,19 +45,27 @@ def regions():
     )
 
 
-def saved_or_form(form, save, template: str, **context):
-    """Run save(form.data) on a valid post: flash its message and go back to the tree; else
-    (or when refused, the messages on their fields) show the form with what was typed."""
+def tree_at(code: str | None) -> str:
+    """The tree page opened down to the region of this code (None: the top)."""
+    if not code:
+        return url_for("admin.regions")
+    return url_for("admin.regions", open=code, _anchor=f"r-{code}")
+
+
+def saved_or_form(form, save, template: str, place: str | None = None, **context):
+    """Run save(form.data) on a valid post, which returns (message, the code of the region to
+    show): flash the message and go back to the tree opened there; else (or when refused, the
+    messages on their fields) show the form with what was typed. place: where cancel leads."""
     if form.validate_on_submit():
         try:
-            message = save(form.data)
+            message, changed = save(form.data)
         except InvalidInput as refusal:
             for field, text in refusal.fields.items():
                 form[field].errors.append(text)
         else:
             flash(message, "success")
-            return redirect(url_for("admin.regions"))
-    return render_template(template, form=form, cancel=url_for("admin.regions"), **context)
+            return redirect(tree_at(changed))
+    return render_template(template, form=form, cancel=tree_at(place), **context)
 
 
 @bp.route("/regions/grids/new", methods=["GET", "POST"])
@@ -67,9 +79,11 @@ def new_grid():
 
     def save(data):
         grid = add_grid(current_user, data)
-        return _("已添加网格 %(name)s（编码 %(code)s）。", name=grid.name, code=grid.code)
+        message = _("已添加网格 %(name)s（编码 %(code)s）。", name=grid.name, code=grid.code)
+        return message, grid.parent.code
 
-    return saved_or_form(form, save, "admin/map_form.html", heading=_("添加网格"))
+    place = request.args.get("parent")
+    return saved_or_form(form, save, "admin/map_form.html", place, heading=_("添加网格"))
 
 
 @bp.route("/committees/new", methods=["GET", "POST"])
@@ -84,9 +98,11 @@ def new_committee():
     def save(data):
         committee = add_committee(current_user, data)
         name, code = committee.name, committee.code
-        return _("已添加调委会 %(name)s（编码 %(code)s）。", name=name, code=code)
+        message = _("已添加调委会 %(name)s（编码 %(code)s）。", name=name, code=code)
+        return message, committee.region.code
 
-    return saved_or_form(form, save, "admin/map_form.html", heading=_("添加调委会"))
+    place = request.args.get("region")
+    return saved_or_form(form, save, "admin/map_form.html", place, heading=_("添加调委会"))
 
 
 @bp.route("/regions/<code>/name", methods=["GET", "POST"])
@@ -94,7 +110,8 @@ def new_committee():
 def rename_region_view(code: str):
     """Rename a region of the admin's jurisdiction (404 outside it)."""
     region = region_by_code(current_user, code) or abort(404)
-    return rename_page(region, RegionNameForm(data={"name": region.name}), rename_region)
+    form = RegionNameForm(data={"name": region.name})
+    return rename_page(region, form, rename_region, region.code)
 
 
 @bp.route("/committees/<code>/name", methods=["GET", "POST"])
@@ -105,17 +122,18 @@ def rename_committee_view(code: str):
     if committee is None or not can_see_region(current_user, committee.region):
         abort(404)
     form = CommitteeNameForm(data={"name": committee.name, "short_name": committee.short_name})
-    return rename_page(committee, form, rename_committee)
+    return rename_page(committee, form, rename_committee, committee.region.code)
 
 
-def rename_page(row, form, rename):
-    """The rename form of a region or committee (row); rename(user, row, data) saves it."""
+def rename_page(row, form, rename, place: str):
+    """The rename form of a region or committee (row); rename(user, row, data) saves it; the
+    tree opens at `place` (the region's code, or the committee's region's) afterwards."""
     old = row.name
 
     def save(data):
         if not rename(current_user, row, data):
-            return _("名称未改变。")
-        return _("已将 %(old)s 改名为 %(new)s。", old=old, new=row.name)
+            return _("名称未改变。"), place
+        return _("已将 %(old)s 改名为 %(new)s。", old=old, new=row.name), place
 
     heading = _("重命名 %(name)s", name=old)
-    return saved_or_form(form, save, "admin/map_form.html", heading=heading, code=row.code)
+    return saved_or_form(form, save, "admin/map_form.html", place, heading=heading, code=row.code)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from mediation.access import policy
-from mediation.access.scoping import can_see_region, region_clause
+from mediation.access.scoping import can_see_region, region_clause, region_roots
 from mediation.admin.operations import refuse
 from mediation.errors import Forbidden
 from mediation.extensions import db
@@ -195,23 +195,58 @@ def commit_or_refuse(code: str) -> None:
         refuse("code", _("编码 %(code)s 刚被占用，请换一个。", code=code))
 
 
-def map_tree(user: User) -> list[dict]:
-    """The user's part of the region tree as nested {region, committees, children}, in code
-    order, loaded in two queries."""
-    regions = db.session.scalars(
-        sa.select(Region).where(region_clause(user)).order_by(Region.path)
+def map_tree(user: User, opened: Region | None = None) -> list[dict]:
+    """The user's part of the region tree, opened down to `opened` (default: her top regions):
+    nested {region, committees, children, opened, count} where only the regions on the way to
+    `opened` list their children (a city has thousands of regions; the page drills down).
+    `count` is the number of a region's children, shown or not. Four queries."""
+    roots = region_roots(user)
+    way = roots if opened is None else _way_to(user, opened)
+    open_ids = {region.id for region in (*roots, *way)}
+    shown = db.session.scalars(
+        sa.select(Region)
+        .where(
+            region_clause(user),
+            sa.or_(Region.id.in_([r.id for r in roots]), Region.parent_id.in_(open_ids)),
+        )
+        .order_by(Region.path)
     ).all()
-    nodes = {r.id: {"region": r, "committees": [], "children": []} for r in regions}
+    counts = dict(
+        db.session.execute(
+            sa.select(Region.parent_id, sa.func.count(Region.id))
+            .where(Region.parent_id.in_([r.id for r in shown]))
+            .group_by(Region.parent_id)
+        ).all()
+    )
+    nodes = {
+        r.id: {
+            "region": r,
+            "committees": [],
+            "children": [],
+            "opened": r.id in open_ids,
+            "count": counts.get(r.id, 0),
+        }
+        for r in shown
+    }
     committees = db.session.scalars(
         sa.select(Committee).where(Committee.region_id.in_(nodes)).order_by(Committee.code)
     )
     for committee in committees:
         nodes[committee.region_id]["committees"].append(committee)
     tops = []
-    for region in regions:
+    for region in shown:
         parent = nodes.get(region.parent_id)
         (parent["children"] if parent else tops).append(nodes[region.id])
     return tops
+
+
+def _way_to(user: User, region: Region) -> list[Region]:
+    """The regions of the user's jurisdiction from her top down to `region`, itself included."""
+    return db.session.scalars(
+        sa.select(Region)
+        .where(region_clause(user), sa.literal(region.path).startswith(Region.path))
+        .order_by(Region.path)
+    ).all()
 
 
 def recent_events(user: User, limit: int = 30) -> list[AdminEvent]:

@@ -39,9 +39,10 @@ def field_error(page: str, name: str) -> str:
 # ------------------------------------------------------------------------ the tree page
 
 
-def test_the_tree_shows_every_level_with_committees_and_actions(admin):
-    """The city down to its grids, each committee under its region, the links to change them."""
-    page = text(admin.get("/admin/regions"))
+def test_the_tree_opens_down_to_a_grid_with_committees_and_actions(admin):
+    """Opened at a community: the way down from the city, each committee under its region, the
+    community's grids, and the links to change them."""
+    page = text(admin.get(f"/admin/regions?open={COMMUNITY}"))
     for code in ("420100", "420102", STREET, COMMUNITY, f"{COMMUNITY}03"):
         assert f'data-testid="region" data-code="{code}"' in page
     assert 'data-testid="committee" data-code="420102002001-tw"' in page
@@ -50,6 +51,46 @@ def test_the_tree_shows_every_level_with_committees_and_actions(admin):
     assert f'href="/admin/regions/grids/new?parent={STREET}"' not in page  # no grid on a street
     assert 'href="/admin/committees/420102002001-tw/name"' in page
     assert "还没有修改记录。" in page
+
+
+def opened_codes(page: str) -> dict[str, str]:
+    """{region code: "yes" | "no"} of every region on the tree page: opened or not."""
+    return dict(re.findall(r'data-code="(\d+)" data-opened="(yes|no)"', page))
+
+
+def test_the_tree_starts_at_the_top_and_drills_down_one_level_at_a_time(admin):
+    """A city has thousands of regions: the page lists the top and its children, each closed
+    child with the number of its own; 展开 opens one, 收起 goes back up."""
+    top = text(admin.get("/admin/regions"))
+    shown = opened_codes(top)
+    assert shown["420100"] == "yes" and shown["420102"] == "no"
+    assert STREET not in shown and COMMUNITY not in shown
+    children = db.session.scalar(
+        sa.select(sa.func.count(Region.id)).where(Region.parent_id == region("420102").id)
+    )
+    assert f'href="/admin/regions?open=420102#r-420102">展开（{children} 个下级）' in top
+    street = text(admin.get(f"/admin/regions?open={STREET}"))
+    shown = opened_codes(street)
+    assert [shown[code] for code in ("420100", "420102", STREET, COMMUNITY)] == [
+        "yes",
+        "yes",
+        "yes",
+        "no",
+    ]
+    assert f"{COMMUNITY}01" not in shown  # a closed community's grids are not listed
+    assert f'href="/admin/regions?open=420102#r-{STREET}">收起' in street
+
+
+def test_the_tree_opens_only_inside_the_jurisdiction(login, admin):
+    """?open= with a code outside the admin's district, or no such code: 404."""
+    gen_user("admin_jiangan", "admin", region="420102")
+    client = login("admin_jiangan", "Demo@2026")
+    assert client.get("/admin/regions?open=420106").status_code == 404
+    assert admin.get("/admin/regions?open=nothing").status_code == 404
+    page = text(client.get(f"/admin/regions?open={STREET}"))
+    assert "420100" not in opened_codes(page)  # the city is above her district
+    assert "收起" in page  # from the street back up to her district
+    assert "收起</a>" not in text(client.get("/admin/regions?open=420102"))  # her top
 
 
 def test_a_district_admin_sees_and_changes_her_district_only(login):
@@ -82,7 +123,7 @@ def test_a_grid_added_gets_the_next_code_and_its_path_and_is_usable_at_once(admi
         "/admin/regions/grids/new", data={"parent": COMMUNITY, "name": " 新建第4网格 ", "code": ""}
     )
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/admin/regions")
+    assert response.headers["Location"].endswith(f"/admin/regions?open={COMMUNITY}#r-{COMMUNITY}")
     grid = region(f"{COMMUNITY}04")
     assert (grid.name, grid.level, grid.parent.code) == ("新建第4网格", "grid", COMMUNITY)
     assert grid.path == f"/420100/420102/{STREET}/{COMMUNITY}/{COMMUNITY}04/"
@@ -93,7 +134,7 @@ def test_a_grid_added_gets_the_next_code_and_its_path_and_is_usable_at_once(admi
         "admin_demo",
     )
     assert event.payload == {"name": "新建第4网格", "parent": COMMUNITY}
-    page = text(admin.get("/admin/regions"))
+    page = text(admin.get(response.headers["Location"]))
     assert "已添加网格 新建第4网格（编码 42010200200104）。" in page
     assert 'data-code="42010200200104"' in page
     assert "新建第4网格" in page.split('data-testid="map-events"')[1]
@@ -282,14 +323,19 @@ def test_renaming_to_empty_is_refused_keeping_the_other_field(admin, path, form,
 
 
 @pytest.mark.parametrize(
-    "path", ["/admin/regions/grids/new", "/admin/committees/new", f"/admin/regions/{STREET}/name"]
+    ("path", "back"),
+    [
+        ("/admin/regions/grids/new", "/admin/regions"),
+        (f"/admin/regions/grids/new?parent={COMMUNITY}", f"/admin/regions?open={COMMUNITY}"),
+        ("/admin/committees/new", "/admin/regions"),
+        (f"/admin/regions/{STREET}/name", f"/admin/regions?open={STREET}"),
+        (COMMITTEE_PAGE + "/name", f"/admin/regions?open={COMMUNITY}"),
+    ],
 )
-def test_each_map_form_has_a_cancel_link_to_the_tree(admin, path):
-    """取消 goes back to the tree without saving."""
+def test_each_map_form_has_a_cancel_link_to_the_tree(admin, path, back):
+    """取消 goes back to the tree, opened where the form was opened from, without saving."""
     page = text(admin.get(path))
-    assert re.search(
-        r'<a class="btn btn-outline-secondary" href="/admin/regions"[^>]*>取消</a>', page
-    )
+    assert re.search(rf'<a class="btn btn-outline-secondary" href="{re.escape(back)}[#"]', page)
 
 
 def test_unknown_regions_and_committees_answer_404(admin):
