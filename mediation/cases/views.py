@@ -386,5 +386,5 @@ def record_page(case_id: int, form_class, operation, allowed, saved: str):
     ), status
 
 
-# The application for judicial confirmation has a page of its own.
-from mediation.cases import application  # noqa: E402,F401
+# The agreement and the application for judicial confirmation have pages of their own.
+from mediation.cases import application, drafting  # noqa: E402,F401
