@@ -252,6 +252,7 @@ def new():
         invalid=status == 400,
         problems=problems,
         blank_row=forms.blank_party_row(),
+        min_parties=forms.MIN_PARTIES,
     ), status
 
 

@@ -202,7 +202,7 @@ def party_details(party, on: date) -> dict:
         "name": party.name,
         "sex": dict(SEXES).get(party.sex or "", ""),
         "ethnicity": party.ethnicity or "",
-        "age": _age(party.id_number, on),
+        "age": _age(party, on),
         "id_number": mask_id_number(party.id_number) if party.id_number else "",
         "occupation": party.occupation or "",
         "address": party.address or "",
@@ -212,13 +212,17 @@ def party_details(party, on: date) -> dict:
     }
 
 
-def _age(id_number: str | None, on: date) -> int | None:
-    """Whole years from the birth date in an 18-digit ID number to `on`; None without one."""
-    if not id_number or len(id_number) != 18 or not id_number[6:14].isdigit():
-        return None
-    try:
-        born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-    except ValueError:
+def _age(party, on: date) -> int | None:
+    """Whole years from the party's birth date to `on` (the date in an 18-digit ID number,
+    else the one typed); None without either."""
+    born = party.birth_date
+    number = party.id_number or ""
+    if len(number) == 18 and number[6:14].isdigit():
+        try:
+            born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        except ValueError:
+            pass
+    if born is None:
         return None
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
