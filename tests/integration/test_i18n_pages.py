@@ -178,6 +178,23 @@ def test_record_forms_are_in_english(login):
     assert interface_chinese(visit) == []
 
 
+def test_agreement_page_is_in_english(login):
+    """The agreement's own page: its fields, its term list and its buttons."""
+    client = english(login("mediator_demo"))
+    case = gen_case(status="grid_mediation")
+    response = client.get(f"/cases/{id_of(case)}/agreement/draft")
+    text = html.unescape(response.get_data(as_text=True))
+    for phrase in [
+        "Terms of the agreement",
+        "Term 1",
+        "Move up",
+        "Add a term",
+        "Draft the agreement",
+    ]:
+        assert phrase in text, phrase
+    assert interface_chinese(response) == []
+
+
 def test_done_action_is_announced_in_english(login):
     """The flash after a trigger names it in English."""
     case = gen_case(status="grid_mediation")
