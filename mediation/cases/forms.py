@@ -286,9 +286,7 @@ class IntakeForm(PageForm):
     grid = SelectField(_l("所在网格"), choices={}, widget=GroupedSelect())
     amount = StringField(_l("涉及金额（元）"), render_kw={"inputmode": "decimal"})
     description = TextAreaField(_l("纠纷简要情况"), render_kw={"rows": 4})
-    parties = RowList(
-        FormField(PartyForm), min_entries=MIN_PARTIES, max_entries=MAX_PARTIES + 1
-    )
+    parties = RowList(FormField(PartyForm), min_entries=MIN_PARTIES, max_entries=MAX_PARTIES + 1)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ moments on China's clock, labels for codes. User text reaches them as plain stri
 the renderer escapes; only the SVG pictures drawn by `documents.pictures` are marked safe.
 """
 
+import contextlib
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -17,7 +18,7 @@ from mediation.extensions import db
 from mediation.models import AuditEvent, Case, FollowUpVisit, MediationSession, Signature
 from mediation.models.cases import SATISFACTION, SESSION_OUTCOMES, SEXES
 from mediation.papers import renderer
-from mediation.privacy import mask_id_number, mask_phone
+from mediation.privacy import id_birth_date, mask_id_number, mask_phone
 from workflows import CATEGORIES, ROLES, SOURCES, STATE_BY_NAME, SYSTEM, TRANSITION_BY_TRIGGER
 from workflows.deadlines import china_time
 
@@ -213,15 +214,13 @@ def party_details(party, on: date) -> dict:
 
 
 def _age(party, on: date) -> int | None:
-    """Whole years from the party's birth date to `on` (the date in an 18-digit ID number,
-    else the one typed); None without either."""
+    """Whole years from the party's birth date to `on` (the one stored, else the one in an
+    18-digit ID number registered before birth dates were kept); None without either."""
     born = party.birth_date
     number = party.id_number or ""
-    if len(number) == 18 and number[6:14].isdigit():
-        try:
-            born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-        except ValueError:
-            pass
+    if born is None and len(number) == 18 and number[6:14].isdigit():
+        with contextlib.suppress(ValueError):
+            born = id_birth_date(number)
     if born is None:
         return None
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))

@@ -8,8 +8,9 @@ import sqlalchemy as sa
 
 from mediation.extensions import db
 from mediation.models import Case
+from mediation.papers import build
 from tests.builders import intake_form
-from tests.factories import LI_QIANG_ID, WANG_FANG_ID
+from tests.factories import WANG_FANG_ID
 from tests.pages import text
 
 # WANG_FANG_ID is a woman's, born 1985-03-07; LI_QIANG_ID a man's, born 1979-06-11.
@@ -87,8 +88,11 @@ def test_a_birth_date_without_an_id_number_is_kept_and_checked(login):
     assert "出生日期不合理，请核对年份。" in text(response)
     response = post(login, **no_id, **{"parties-1-birth_date": "1979-06-11"})
     assert response.status_code == 302
-    assert registered().parties[1].birth_date == date(1979, 6, 11)
-    assert LI_QIANG_ID not in (p.id_number for p in registered().parties)
+    respondent = registered().parties[1]
+    assert (respondent.id_number, respondent.birth_date) == (None, date(1979, 6, 11))
+    # The agreement gives his age from it, as it does from an ID number.
+    assert build.party_details(respondent, date(2026, 6, 10))["age"] == 46
+    assert build.party_details(respondent, date(2026, 6, 11))["age"] == 47
 
 
 def test_fewer_than_two_parties_is_refused_with_the_count(login):
