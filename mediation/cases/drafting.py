@@ -103,8 +103,10 @@ def draft_agreement(case_id: int):
             version = version_of(request.form.get("version"))
             ops.apply_transition(current_user, case_id, TRIGGER, version, form.payload())
         except InvalidInput as problem:
-            status = 400
-            problems = show_errors(form, problem.fields) if problem.fields else [problem.message]
+            # Each field's message beside it; the whole message above the form, which also
+            # names what the form does not show (the version).
+            status, problems = 400, [problem.message]
+            show_errors(form, problem.fields)
         except Refused as problem:
             status, problems = 422, problem.reasons
         except Conflict:
