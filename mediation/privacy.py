@@ -89,6 +89,16 @@ def id_number_problem(value: str, sex: str | None = None, today: date | None = N
     return None
 
 
+def id_birth_date(number: str) -> date:
+    """The birth date written in a valid 18-digit ID number (digits 7 to 14)."""
+    return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+
+
+def id_sex(number: str) -> str:
+    """The sex a valid 18-digit ID number encodes: its 17th digit odd for male, even for female."""
+    return "male" if int(number[16]) % 2 else "female"
+
+
 def _parse_phone(value: str | None) -> tuple[str, str, str] | None:
     """Split a phone number into (area code, number, extension); mobiles have no area code."""
     compact = _compact(value)

@@ -130,10 +130,11 @@ def form_fields(data: dict, prefix: str = "") -> dict:
 
 
 def agreement_form(**changes) -> dict:
-    """A complete draft_agreement post: 李强 pays 王芳 3000 yuan; changes are prefixed keys."""
+    """A complete post of the agreement page: 李强 pays 王芳 3000 yuan, one box per term;
+    changes are prefixed keys."""
     terms = ["李强向王芳支付维修费3000元。", "双方就此事再无其他争议。"]
     draft = agreement(datetime.now(UTC), terms=terms, amount="3000", matter="none")
-    return {**form_fields(draft, "draft_agreement"), **changes}
+    return {**form_fields(draft, "draft_agreement"), "draft_agreement-terms": terms, **changes}
 
 
 def signature_form(signer: str, **fields) -> dict:

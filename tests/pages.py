@@ -35,6 +35,12 @@ def post_trigger(client, case: Case, trigger: str, form: dict | None = None, ver
     return client.post(f"/cases/{case.id}/transitions/{trigger}", data=data)
 
 
+def post_agreement(client, case: Case, form: dict | None = None, version=None):
+    """Submit the agreement's own page (拟定调解协议), with the version the page showed."""
+    data = {"version": str(case.version if version is None else version), **(form or {})}
+    return client.post(f"/cases/{case.id}/agreement/draft", data=data)
+
+
 def trigger_buttons(page: str) -> set[str]:
     """The triggers offered as buttons on a case page."""
     return set(re.findall(r'data-bs-toggle="collapse"[^>]*data-trigger="(\w+)"', page, re.S))

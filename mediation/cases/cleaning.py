@@ -23,11 +23,19 @@ from mediation.models.cases import (
     SEXES,
     SIGNATURE_METHODS,
 )
-from mediation.privacy import id_number_problem, normalize_id_number, normalize_phone, phone_problem
+from mediation.privacy import (
+    id_birth_date,
+    id_number_problem,
+    id_sex,
+    normalize_id_number,
+    normalize_phone,
+    phone_problem,
+)
 from workflows import CATEGORIES, EXCLUDED_MATTERS, SOURCES
 from workflows.deadlines import CHINA_TZ
 from workflows.errors import CodedMessage
 
+MIN_PARTIES = 2  # an applicant and a respondent
 MAX_PARTIES = 20
 
 
@@ -117,8 +125,17 @@ def yuan_amount(data: dict, key: str, errors: dict) -> Decimal | None:
     return value
 
 
-def bounded_date(value, label: str, errors: dict, key: str = "performance_deadline") -> date | None:
-    """A date from an ISO string (2026-12-31) or a date, between 2000 and ten years ahead."""
+def bounded_date(
+    value,
+    label: str,
+    errors: dict,
+    key: str = "performance_deadline",
+    *,
+    earliest: date = EARLIEST_DAY,
+    ahead: int = 3660,
+) -> date | None:
+    """A date from an ISO string (2026-12-31) or a date, from earliest (2000) to `ahead` days
+    after today (ten years)."""
     if not value:
         return None
     try:
@@ -126,7 +143,7 @@ def bounded_date(value, label: str, errors: dict, key: str = "performance_deadli
     except ValueError:
         errors[key] = f"{label}应为日期，格式如 2026-12-31。"
         return None
-    if not EARLIEST_DAY <= day <= date.today() + timedelta(days=3660):
+    if not earliest <= day <= date.today() + timedelta(days=ahead):
         errors[key] = f"{label}不合理，请核对年份。"
         return None
     return day
@@ -172,11 +189,14 @@ def party_fields(data, index: int, errors: dict) -> dict:
     if data.get("sex") not in (None, ""):
         party["sex"] = listed_code(data, "sex", SEXES, "性别", mine)
     id_number = normalize_id_number(stripped_text(data, "id_number", 32, "身份证号码", mine) or "")
-    if id_number and party["kind"] == "organization":
-        mine["id_number"] = "组织不填写身份证号码，请填写法定代表人。"
-    elif id_number and (problem := id_number_problem(id_number, party["sex"])):
-        mine["id_number"] = problem
     party["id_number"] = id_number or None
+    party["birth_date"] = bounded_date(
+        data.get("birth_date"), "出生日期", mine, "birth_date", earliest=date(1900, 1, 1), ahead=0
+    )
+    if party["kind"] == "organization":
+        _organization_only(party, mine)
+    else:
+        _person_only(party, mine)
     phone = stripped_text(data, "phone", 32, "电话", mine)
     if phone and (problem := phone_problem(phone)):
         mine["phone"] = problem
@@ -186,10 +206,48 @@ def party_fields(data, index: int, errors: dict) -> dict:
     return party
 
 
+def _organization_only(party: dict, mine: dict) -> None:
+    """An organisation has a legal representative, and no ID number, sex or birth date."""
+    if party["id_number"]:
+        mine["id_number"] = "法人或其他组织不填写身份证号码，请填写法定代表人。"
+    if party["sex"] or party["birth_date"]:
+        key = "sex" if party["sex"] else "birth_date"
+        mine[key] = "法人或其他组织不填写性别和出生日期。"
+    if not party["legal_representative"] and "legal_representative" not in mine:
+        mine["legal_representative"] = "请填写法定代表人（法人或其他组织须填写）。"
+
+
+def _person_only(party: dict, mine: dict) -> None:
+    """A person has no legal representative; a valid ID number gives her sex and birth date,
+    and a sex or birth date typed beside it must be the one it encodes."""
+    if party["legal_representative"]:
+        mine["legal_representative"] = (
+            "自然人不填写法定代表人（仅法人或其他组织填写）；如有代理人，请填写在“代理人”一栏。"
+        )
+    number = party["id_number"]
+    if not number or "id_number" in mine:
+        return
+    if problem := id_number_problem(number, party["sex"]):
+        mine["id_number"] = problem
+        return
+    born, typed = id_birth_date(number), party["birth_date"]
+    if typed is not None and typed != born:
+        mine["birth_date"] = (
+            f"出生日期 {typed.isoformat()} 与身份证号码中的出生日期 {born.isoformat()} 不一致，"
+            "请核对号码或出生日期。"
+        )
+        return
+    party["sex"] = party["sex"] or id_sex(number)
+    party["birth_date"] = born
+
+
 def party_list(raw, errors: dict) -> list[dict]:
     """The party list: at least one applicant and one respondent, at most MAX_PARTIES."""
-    if not isinstance(raw, list) or not raw:
-        errors["parties"] = "请至少登记一名申请人和一名被申请人。"
+    if not isinstance(raw, list) or len(raw) < MIN_PARTIES:
+        count = len(raw) if isinstance(raw, list) else 0
+        errors["parties"] = (
+            f"当事人至少两名：一名申请人和一名被申请人，现在登记了{count}名，请补充。"
+        )
         return []
     if len(raw) > MAX_PARTIES:
         errors["parties"] = f"当事人不能超过 {MAX_PARTIES} 名。"

@@ -33,7 +33,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from mediation.access.policy import MEDIATOR_ROLES
 from mediation.access.scoping import region_clause, region_tree
-from mediation.cases.cleaning import MAX_PARTIES
+from mediation.cases.cleaning import MAX_PARTIES, MIN_PARTIES
 from mediation.extensions import db
 from mediation.i18n import choices_of, label_of
 from mediation.inputs import whole_number
@@ -53,6 +53,7 @@ PARTY_TEXT = (
     "name",
     "ethnicity",
     "id_number",
+    "birth_date",
     "phone",
     "address",
     "occupation",
@@ -254,6 +255,7 @@ class PartyForm(Form):
     sex = SelectField(_l("性别"), choices=lambda: [("", "—"), *choices_of("sexes")])
     ethnicity = StringField(_l("民族"), render_kw={"placeholder": _l("如：汉族")})
     id_number = StringField(_l("身份证号码"), render_kw={"autocomplete": "off", "maxlength": 32})
+    birth_date = StringField(_l("出生日期"), render_kw={"type": "date"})
     phone = StringField(_l("联系电话"), render_kw={"inputmode": "tel", "autocomplete": "off"})
     address = StringField(_l("住址"))
     occupation = StringField(_l("职业"))
@@ -275,7 +277,8 @@ class PartyForm(Form):
 
 
 class IntakeForm(PageForm):
-    """受理登记: the dispute and its parties."""
+    """受理登记: the dispute and its parties (the first two rows, an applicant and a
+    respondent, are the minimum: the page offers no button to remove them)."""
 
     title = StringField(_l("纠纷标题"), render_kw={"maxlength": 200})
     category = SelectField(_l("纠纷类型"), choices=partial(picked, "categories"))
@@ -283,7 +286,7 @@ class IntakeForm(PageForm):
     grid = SelectField(_l("所在网格"), choices={}, widget=GroupedSelect())
     amount = StringField(_l("涉及金额（元）"), render_kw={"inputmode": "decimal"})
     description = TextAreaField(_l("纠纷简要情况"), render_kw={"rows": 4})
-    parties = RowList(FormField(PartyForm), min_entries=2, max_entries=MAX_PARTIES + 1)
+    parties = RowList(FormField(PartyForm), min_entries=MIN_PARTIES, max_entries=MAX_PARTIES + 1)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)

@@ -252,6 +252,7 @@ def new():
         invalid=status == 400,
         problems=problems,
         blank_row=forms.blank_party_row(),
+        min_parties=forms.MIN_PARTIES,
     ), status
 
 
@@ -386,5 +387,5 @@ def record_page(case_id: int, form_class, operation, allowed, saved: str):
     ), status
 
 
-# The application for judicial confirmation has a page of its own.
-from mediation.cases import application  # noqa: E402,F401
+# The agreement and the application for judicial confirmation have pages of their own.
+from mediation.cases import application, drafting  # noqa: E402,F401

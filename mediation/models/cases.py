@@ -192,6 +192,8 @@ class Party(db.Model):
     kind: so.Mapped[str] = so.mapped_column(sa.String(16), default="person")
     name: so.Mapped[str] = so.mapped_column(sa.String(120))
     sex: so.Mapped[str | None] = so.mapped_column(sa.String(8))
+    # Taken from the ID number when there is one; typed only for a person without one.
+    birth_date: so.Mapped[date | None] = so.mapped_column(sa.Date)
     ethnicity: so.Mapped[str | None] = so.mapped_column(sa.String(32))
     id_number: so.Mapped[str | None] = so.mapped_column(sa.String(18))
     phone: so.Mapped[str | None] = so.mapped_column(sa.String(32))

@@ -7,6 +7,7 @@ moments on China's clock, labels for codes. User text reaches them as plain stri
 the renderer escapes; only the SVG pictures drawn by `documents.pictures` are marked safe.
 """
 
+import contextlib
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -17,7 +18,7 @@ from mediation.extensions import db
 from mediation.models import AuditEvent, Case, FollowUpVisit, MediationSession, Signature
 from mediation.models.cases import SATISFACTION, SESSION_OUTCOMES, SEXES
 from mediation.papers import renderer
-from mediation.privacy import mask_id_number, mask_phone
+from mediation.privacy import id_birth_date, mask_id_number, mask_phone
 from workflows import CATEGORIES, ROLES, SOURCES, STATE_BY_NAME, SYSTEM, TRANSITION_BY_TRIGGER
 from workflows.deadlines import china_time
 
@@ -202,7 +203,7 @@ def party_details(party, on: date) -> dict:
         "name": party.name,
         "sex": dict(SEXES).get(party.sex or "", ""),
         "ethnicity": party.ethnicity or "",
-        "age": _age(party.id_number, on),
+        "age": _age(party, on),
         "id_number": mask_id_number(party.id_number) if party.id_number else "",
         "occupation": party.occupation or "",
         "address": party.address or "",
@@ -212,13 +213,15 @@ def party_details(party, on: date) -> dict:
     }
 
 
-def _age(id_number: str | None, on: date) -> int | None:
-    """Whole years from the birth date in an 18-digit ID number to `on`; None without one."""
-    if not id_number or len(id_number) != 18 or not id_number[6:14].isdigit():
-        return None
-    try:
-        born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-    except ValueError:
+def _age(party, on: date) -> int | None:
+    """Whole years from the party's birth date to `on` (the one stored, else the one in an
+    18-digit ID number registered before birth dates were kept); None without either."""
+    born = party.birth_date
+    number = party.id_number or ""
+    if born is None and len(number) == 18 and number[6:14].isdigit():
+        with contextlib.suppress(ValueError):
+            born = id_birth_date(number)
+    if born is None:
         return None
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 

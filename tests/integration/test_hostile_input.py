@@ -23,8 +23,8 @@ from mediation.models import Case
 from tests.builders import (
     CJK,
     PNG,
+    agreement_form,
     consents,
-    form_fields,
     intake_post,
     local_time,
     now_iso,
@@ -59,8 +59,22 @@ from tests.hostile import (
 )
 
 NUL_MESSAGE = "含有空字符"
-# Party fields that case_data leaves out; the bodies below fill them in too.
-PARTY_EXTRAS = {"occupation": "退休工人", "legal_representative": "无", "agent": "王小明"}
+# Party fields that case_data leaves out; the bodies below fill them in too (a legal
+# representative on a third party, an organisation: a person has none).
+PARTY_EXTRAS = {"occupation": "退休工人", "agent": "王小明"}
+COMPANY = {
+    "role": "third_party",
+    "kind": "organization",
+    "name": "安居物业公司",
+    "address": "武汉市江岸区大智路88号",
+    "legal_representative": "周明",
+}
+
+
+def intake_body() -> dict:
+    """case_data's dispute with every party field filled in: its two people and a company."""
+    applicant, respondent = case_data()["parties"]
+    return {**case_data(), "parties": [{**applicant, **PARTY_EXTRAS}, respondent, COMPANY]}
 
 
 def case_in(state: str | None) -> Case | None:
@@ -136,9 +150,7 @@ ENDPOINTS = {
         None,
         "POST",
         "/cases",
-        lambda case: with_value(
-            case_data(), "parties.0", {**case_data()["parties"][0], **PARTY_EXTRAS}
-        ),
+        lambda case: intake_body(),
         ("amount",),
     ),
     **{
@@ -456,7 +468,11 @@ def court_page(decision: str, state: str, **form) -> Page:
     )
 
 
-DRAFT = form_fields(agreement(datetime.now(UTC)))
+def agreement_page_post(case) -> dict:
+    """The agreement page's form (one box per term), with the version the user saw."""
+    return {"version": case.version, **agreement_form()}
+
+
 PAGES = {
     "login": Page(
         None, None, "/login", lambda case: {"username": "grid_demo", "password": DEMO_PASSWORD}
@@ -479,7 +495,13 @@ PAGES = {
     "terminate": trigger_page(
         "terminate", "grid_mediation", reason="分歧过大。", routes_told="litigation"
     ),
-    "draft_agreement": trigger_page("draft_agreement", "grid_mediation", **DRAFT, matter="none"),
+    "draft_agreement": Page(
+        "mediator_demo",
+        "grid_mediation",
+        "/cases/{case}/agreement/draft",
+        agreement_page_post,
+        {"version": "版本号", "draft_agreement-amount": "金额应为"},
+    ),
     "reopen": trigger_page("reopen", "agreement_drafted", reason="对金额有异议。"),
     "request_confirmation": Page(
         "mediator_demo",
@@ -644,7 +666,7 @@ def test_a_unit_id_that_is_no_ascii_number_is_no_unit(app, value):
 
 
 def test_hostile_row_numbers_in_intake_keys_are_ignored(login):
-    """parties-²-name is no row (WTForms would have called int("²")); the two rows register."""
+    """parties-²-name is no row (WTForms would have called int("²")); the three rows register."""
     client = login("grid_demo")
     post = {
         **intake_page_post(),
@@ -655,6 +677,7 @@ def test_hostile_row_numbers_in_intake_keys_are_ignored(login):
     response = post_form(client, "/cases/new", post)
     assert response.status_code == 302
     assert sorted(p.name for p in db.session.scalar(db.select(Case)).parties) == [
+        "安居物业公司",
         "李秀英",
         "王建国",
     ]

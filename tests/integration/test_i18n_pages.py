@@ -152,18 +152,15 @@ def test_case_page_is_in_english(login, status, expected):
 def test_intake_form_is_in_english(login):
     """Every label and choice of the intake form is English."""
     response = english(login("grid_demo")).get("/cases/new")
+    phrases = ["Register dispute", "Dispute title", "Found on grid patrol", "Neighbors"]
+    phrases += ["Applicant", "Natural person", "ID card number", "Please choose"]
+    assert_all_english(response, phrases)
+
+
+def assert_all_english(response, phrases: list[str]) -> None:
+    """The page holds every phrase and no Chinese of the interface."""
     text = html.unescape(response.get_data(as_text=True))
-    for phrase in [
-        "Register dispute",
-        "Dispute title",
-        "Found on grid patrol",
-        "Neighbors",
-        "Applicant",
-        "Natural person",
-        "ID card number",
-        "Please choose",
-    ]:
-        assert phrase in text, phrase
+    assert [phrase for phrase in phrases if phrase not in text] == []
     assert interface_chinese(response) == []
 
 
@@ -176,6 +173,15 @@ def test_record_forms_are_in_english(login):
     assert "Mostly satisfied" in visit.get_data(as_text=True)
     assert interface_chinese(session) == []
     assert interface_chinese(visit) == []
+
+
+def test_agreement_page_is_in_english(login):
+    """The agreement's own page: its fields, its term list and its buttons."""
+    client = english(login("mediator_demo"))
+    case = gen_case(status="grid_mediation")
+    response = client.get(f"/cases/{id_of(case)}/agreement/draft")
+    phrases = ["Terms of the agreement", "Term 1", "Move up", "Add a term", "Draft the agreement"]
+    assert_all_english(response, phrases)
 
 
 def test_done_action_is_announced_in_english(login):

@@ -95,11 +95,20 @@ class PartyIn(RequestSchema):
     kind = code(
         cases.PARTY_KINDS,
         "主体类型",
-        description="默认 person；organization 不填身份证号码",
+        description=(
+            "默认 person；organization 须填 legal_representative，"
+            "不填身份证号码、性别和出生日期；person 不填 legal_representative"
+        ),
         example="person",
     )
     name = party_text("name", required=True, example="王建国")
-    sex = code(cases.SEXES, "性别", example="male")
+    sex = code(
+        cases.SEXES,
+        "性别",
+        description="有身份证号码时可不填，由号码第 17 位得出；填写时须与号码一致",
+        example="male",
+    )
+    birth_date = optional(day, "出生日期：有身份证号码时可不填，由号码得出；填写时须与号码一致")
     ethnicity = party_text("ethnicity", example="汉族")
     id_number = optional(
         Text,

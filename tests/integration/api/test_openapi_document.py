@@ -218,9 +218,14 @@ def test_the_longest_documented_text_is_stored_and_one_more_is_refused(client, t
 
 
 def test_a_party_with_every_text_at_its_limit_is_stored(client, token):
-    """Each party column holds the documented maximum (PostgreSQL would refuse more)."""
+    """Each party column holds the documented maximum (PostgreSQL would refuse more); the
+    legal representative on the organisation, the only kind that has one."""
     party = {field: "长" * limit for field, (limit, _label) in PARTY_TEXT_FIELDS.items()}
-    parties = [{**party, "role": "applicant"}, {**party, "role": "respondent"}]
+    person = {key: value for key, value in party.items() if key != "legal_representative"}
+    parties = [
+        {**person, "role": "applicant"},
+        {**party, "role": "respondent", "kind": "organization"},
+    ]
     body = {**intake_example(), "parties": parties}
     response = client.post(f"{API}/cases", json=body, headers=token("mediator_demo"))
     assert response.status_code == 201, response.get_json()

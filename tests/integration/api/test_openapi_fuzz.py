@@ -188,16 +188,22 @@ def as_a_client_would(case, pool: dict[int, list[int]]) -> None:
 
 
 def as_a_clerk_would(body: dict) -> None:
-    """An intake in the clerk's own grid, with an applicant and a respondent first, and real
-    ID numbers for people only (the sex, when given, the one the number encodes)."""
+    """An intake in the clerk's own grid, with an applicant and a respondent first, real ID
+    numbers for people only (the sex, when given, the one the number encodes, and no birth
+    date beside it), and a legal representative for organisations only."""
     body["grid"] = GRID
     parties = [party for party in body.get("parties") or () if isinstance(party, dict)]
     for party, role in zip(parties, ("applicant", "respondent"), strict=False):
         party["role"] = role
     for party in parties:
         if party.get("kind") == "organization":
-            party.pop("id_number", None)
-        elif isinstance(party.get("id_number"), str):
+            for key in ("id_number", "sex", "birth_date"):
+                party.pop(key, None)
+            party["legal_representative"] = party.get("legal_representative") or "周明"
+            continue
+        party.pop("legal_representative", None)
+        party.pop("birth_date", None)
+        if isinstance(party.get("id_number"), str):
             party["id_number"] = a_real_id_number(party["id_number"])
             if party.get("sex") is not None:
                 party["sex"] = "male" if int(party["id_number"][16]) % 2 else "female"

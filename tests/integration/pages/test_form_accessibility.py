@@ -14,7 +14,7 @@ from lxml import html as lxml_html
 
 from tests.builders import agreement_form, intake_form, local_time, user_form
 from tests.factories import COURT, gen_session, reload
-from tests.pages import new_case, post_trigger
+from tests.pages import new_case, post_agreement
 
 CONTROLS = (
     "//input[not(@type='hidden' or @type='submit' or @type='button' or @type='image')]"
@@ -165,10 +165,9 @@ BAD_POSTS = {
     "agreement": BadPost(
         "mediator_demo",
         "grid_mediation",
-        lambda c, case: post_trigger(
+        lambda c, case: post_agreement(
             c,
             with_session(case),
-            "draft_agreement",
             agreement_form(**{"draft_agreement-performance_deadline": "下个月"}),
         ),
         400,

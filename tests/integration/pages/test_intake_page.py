@@ -129,7 +129,7 @@ def test_intake_with_no_parties_at_all_asks_for_them(login):
     form = {k: v for k, v in intake_form().items() if not k.startswith("parties-")}
     response = login("grid_demo").post("/cases/new", data=form)
     assert response.status_code == 400
-    assert "请至少登记一名申请人和一名被申请人" in text(response)
+    assert "当事人至少两名：一名申请人和一名被申请人，现在登记了0名，请补充。" in text(response)
 
 
 @pytest.mark.parametrize("username", ["judge_demo", "admin_demo"])

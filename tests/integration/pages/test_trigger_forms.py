@@ -9,7 +9,7 @@ from mediation.extensions import db
 from mediation.models import AuditEvent
 from tests.builders import agreement_form, intake_form, session_form, signature_form, visit_form
 from tests.factories import fire, gen_session, reload
-from tests.pages import new_case, post_trigger, text, trigger_buttons
+from tests.pages import new_case, post_agreement, post_trigger, text, trigger_buttons
 
 
 def test_case_goes_from_intake_to_closing_through_the_pages(login):
@@ -51,7 +51,7 @@ def test_case_goes_from_intake_to_closing_through_the_pages(login):
     case = reload(case_id)
     assert case.status == "street_mediation"
 
-    response = post_trigger(street, case, "draft_agreement", agreement_form())
+    response = post_agreement(street, case, agreement_form())
     assert response.status_code == 302
     case = reload(case_id)
     assert case.status == "agreement_drafted"
@@ -169,8 +169,7 @@ def test_reopen_through_the_page(login):
     case = reload(case.id)
     assert case.status == "grid_mediation"
     assert all(s.voided_at is not None for s in case.agreement.signatures)
-    page = text(client.get(f"/cases/{case.id}"))
-    assert "双方达成一致。" in page[page.index('id="trigger-draft_agreement"') :]
+    assert "双方达成一致。" in text(client.get(f"/cases/{case.id}/agreement/draft"))
 
 
 # ---------------------------------------------------------------------------- refusals
@@ -179,11 +178,11 @@ def test_reopen_through_the_page(login):
 def test_draft_agreement_without_a_session_shows_the_reason_with_422(login):
     """The guard's reason is shown, the form stays open with what was typed."""
     case = new_case(status="grid_mediation")
-    response = post_trigger(login("mediator_demo"), case, "draft_agreement", agreement_form())
+    response = post_agreement(login("mediator_demo"), case, agreement_form())
     assert response.status_code == 422
     page = text(response)
     assert "请先记录至少一次调解（调解记录）" in page
-    assert 'class="collapse show" id="trigger-draft_agreement"' in page
+    assert "data-agreement-form" in page
     assert "李强向王芳支付维修费3000元。" in page
     assert reload(case.id).status == "grid_mediation"
 
@@ -192,10 +191,9 @@ def test_draft_agreement_with_a_bad_date_marks_the_field(login):
     """A malformed date is bad input: 400 and the message next to the field."""
     case = new_case(status="grid_mediation")
     gen_session(case)
-    response = post_trigger(
+    response = post_agreement(
         login("mediator_demo"),
         reload(case.id),
-        "draft_agreement",
         agreement_form(**{"draft_agreement-performance_deadline": "下个月"}),
     )
     assert response.status_code == 400
