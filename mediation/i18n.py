@@ -11,6 +11,7 @@ from flask_babel import get_locale
 from mediation.auth.urls import safe_next
 from mediation.models import cases, regions
 from workflows import CLOCKS, CODE_LISTS, LABELS_EN, STATES, TRANSITIONS
+from workflows.work import WORK_GROUPS
 
 bp = Blueprint("i18n", __name__)
 
@@ -22,6 +23,10 @@ LABELS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
         {t.trigger: t.label_en for t in TRANSITIONS},
     ),
     "clocks": ({c.key: c.label for c in CLOCKS}, {c.key: c.label_en for c in CLOCKS}),
+    "work_groups": (
+        {g.key: g.label for g in WORK_GROUPS},
+        {g.key: g.label_en for g in WORK_GROUPS},
+    ),
     "levels": (regions.LEVEL_LABELS, regions.LEVEL_LABELS_EN),
     **{kind: (dict(pairs), LABELS_EN[kind]) for kind, pairs in CODE_LISTS.items()},
     **{kind: (dict(pairs), cases.LABELS_EN[kind]) for kind, pairs in cases.CODE_LISTS.items()},

@@ -70,6 +70,12 @@ def can_assign(user, case=None) -> bool:
     return user.role in MEDIATOR_ROLES and (case is None or not case.is_terminal)
 
 
+def can_dispatch(user) -> bool:
+    """Hand an escalated case to a street mediator (待指派): the street officer's job, as she
+    receives her street's escalations (DESIGN §1)."""
+    return user.role == "street_officer"
+
+
 def can_reveal(user, case=None) -> bool:
     """See a party's full ID number or phone (a logged act)."""
     return user.role in REVEAL_ROLES

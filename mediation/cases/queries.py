@@ -1,4 +1,5 @@
-"""Reading cases: the filtered, paginated list and each role's work queue, always scoped."""
+"""Reading cases: the filtered, paginated list and the admin's overview, always scoped
+(each role's work queue: cases.queue)."""
 
 from dataclasses import dataclass
 
@@ -12,7 +13,7 @@ from mediation.extensions import db
 from mediation.inputs import whole_number
 from mediation.models import Case, Party, Region, User
 from mediation.models.types import utcnow
-from workflows import CATEGORIES, STATE_BY_NAME, TERMINAL_STATES, TRANSITIONS
+from workflows import CATEGORIES, STATE_BY_NAME
 from workflows.errors import CodedMessage
 
 MAX_PER_PAGE = 100
@@ -152,29 +153,6 @@ def list_cases(user: User, filters: CaseFilters, page: int = 1, per_page: int = 
         .offset((page - 1) * per_page)
     ).all()
     return CasePage(list(items), total, page, per_page)
-
-
-def actionable_states(role: str) -> list[str]:
-    """The states in which this role has a trigger to fire."""
-    return sorted({s for t in TRANSITIONS if role in t.roles for s in t.sources})
-
-
-def my_work(user: User, limit: int = 50) -> list[Case]:
-    """The open cases waiting for this user's role, soonest deadline first."""
-    states = [s for s in actionable_states(user.role) if s not in TERMINAL_STATES]
-    if not states:
-        return []
-    stmt = (
-        sa.select(Case)
-        .where(case_clause(user), Case.status.in_(states))
-        .options(so.joinedload(Case.grid), so.joinedload(Case.mediator))
-        .order_by(Case.deadline_at.is_(None), Case.deadline_at, Case.id)
-        .limit(limit)
-    )
-    if user.role == "mediator":
-        mine_or_unassigned = sa.or_(Case.mediator_id == user.id, Case.mediator_id.is_(None))
-        stmt = stmt.where(mine_or_unassigned)
-    return list(db.session.scalars(stmt).unique())
 
 
 def overview(user: User) -> dict:
