@@ -176,15 +176,16 @@ def test_reopen_through_the_page(login):
 # ---------------------------------------------------------------------------- refusals
 
 
-def test_draft_agreement_without_a_session_shows_the_reason_with_422(login):
-    """The guard's reason is shown, the form stays open with what was typed."""
+def test_draft_agreement_posted_without_a_session_is_refused_and_shown_disabled(login):
+    """The page offers no drafting form before a session (issue 10, item 3); a post made
+    anyway is refused with the guard's reason, and the page shows the trigger disabled."""
     case = new_case(status="grid_mediation")
     response = post_trigger(login("mediator_demo"), case, "draft_agreement", agreement_form())
     assert response.status_code == 422
     page = text(response)
-    assert "请先记录至少一次调解（调解记录）" in page
-    assert 'class="collapse show" id="trigger-draft_agreement"' in page
-    assert "李强向王芳支付维修费3000元。" in page
+    assert 'data-testid="problems"' in page and "请先记录至少一次调解（调解记录）" in page
+    assert 'data-blocked-trigger="draft_agreement"' in page
+    assert 'id="trigger-draft_agreement"' not in page
     assert reload(case.id).status == "grid_mediation"
 
 
