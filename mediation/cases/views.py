@@ -367,6 +367,7 @@ def record_page(case_id: int, form_class, operation, allowed, saved: str):
         abort(403)
     case = ops.get_case(current_user, case_id)
     form = form_class(request.form if request.method == "POST" else None)
+    form.prepare(case)
     status, problems = 200, []
     if form.sent:
         try:

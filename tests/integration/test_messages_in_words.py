@@ -32,7 +32,7 @@ from mediation.cases.cleaning import (
 from mediation.cases.operations.confirmation import CONSENT_PROBLEMS
 from mediation.cases.queries import parse_filters
 from mediation.errors import InvalidInput
-from tests.factories import case_data, person, user
+from tests.factories import case_data, gen_case, person, user
 from workflows import AGREEMENT_FIELDS, EXCLUDED_MATTERS, ROLES, STATES, SYSTEM, TRANSITIONS
 from workflows.deadlines import TimeLimits
 from workflows.errors import GuardRefused, WorkflowError
@@ -179,10 +179,13 @@ def record_messages() -> list[str]:
     session_keys = ("held_at", "location", "mediators", "attendees", "summary", "outcome")
     visit_keys = ("visited_at", "performed", "satisfaction", "remaining_risk", "notes")
     signature_keys = ("signer", "method", "typed_name", "image")
+    case = gen_case("mediator_demo", "grid_mediation")
     messages = [*refused_fields(session_fields, "not a form", mediator, now)]
     for bad in BAD_VALUES:
         for key in session_keys:
             messages += refused_fields(session_fields, {key: bad}, mediator, now)
+        for key in ("attendee_parties", "mediator_users"):
+            messages += refused_fields(session_fields, {key: bad}, mediator, now, case)
         for key in visit_keys:
             messages += refused_fields(visit_fields, {key: bad}, now)
         for key in signature_keys:
@@ -211,6 +214,8 @@ def test_the_forms_say_their_problems_in_words():
     assert any(m.startswith("请选择纠纷类型：婚姻家庭、邻里") for m in intake)
     assert any("请选择当事人类型：申请人、被申请人" in m for m in intake)
     assert any("请选择调解结果：" in m for m in records)
+    assert any("所选的参加人中有不是本案当事人的" in m for m in records)
+    assert any("所选的调解员中有人已停用" in m for m in records)
     assert any("请选择满意程度：" in m for m in records)
     assert any("请选择签名方式：" in m for m in records)
     assert any("所选的纠纷类型无效" in m for m in filters)
