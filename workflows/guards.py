@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from workflows.deadlines import TimeLimits, as_aware, confirmation_deadline, legal_date
-from workflows.errors import CodedMessage, GuardRefused, UnknownTrigger
+from workflows.errors import N_, Coded, CodedMessage, GuardRefused, UnknownTrigger, Words
 from workflows.states import INITIAL, MEDIATION_STATES
 from workflows.table import (
     AGREEMENT_FIELDS,
@@ -101,11 +101,13 @@ def _accept_standing(facts, now, limits):
     """An applicant and a respondent, and nobody refuses mediation."""
     reasons = []
     if not facts.has_applicant:
-        reasons.append("请先登记至少一名申请人。")
+        reasons.append(Words(N_("请先登记至少一名申请人。")))
     if not facts.has_respondent:
-        reasons.append("请先登记至少一名被申请人。")
+        reasons.append(Words(N_("请先登记至少一名被申请人。")))
     if facts.party_refused:
-        reasons.append("当事人一方已明确拒绝调解，不得调解（人民调解法第十七条），请改为不予受理。")
+        reasons.append(
+            Words(N_("当事人一方已明确拒绝调解，不得调解（人民调解法第十七条），请改为不予受理。"))
+        )
     return reasons
 
 
@@ -138,7 +140,7 @@ def _auto_escalate(facts, now, limits):
 
 def _draft_agreement_standing(facts, now, limits):
     """At least one session on record."""
-    return [] if facts.session_count >= 1 else ["请先记录至少一次调解（调解记录）。"]
+    return [] if facts.session_count >= 1 else [Words(N_("请先记录至少一次调解（调解记录）。"))]
 
 
 def _draft_agreement_form(facts, payload):
@@ -154,7 +156,7 @@ def _reopen(facts, now, limits):
     """A known mediation stage to return to."""
     if facts.came_from in MEDIATION_STATES:
         return []
-    return ["无法确定协议拟定前的调解阶段（网格调处或街道联调），请联系管理员。"]
+    return [Words(N_("无法确定协议拟定前的调解阶段（网格调处或街道联调），请联系管理员。"))]
 
 
 def _make_effective(facts, now, limits):
@@ -182,17 +184,20 @@ def _request_confirmation_standing(facts, now, limits):
     """An effective agreement, within the 30-day window, about a confirmable matter."""
     reasons = []
     if facts.effective_on is None:
-        reasons.append("协议尚无生效日期，不能申请司法确认。")
+        reasons.append(Words(N_("协议尚无生效日期，不能申请司法确认。")))
     else:
         last_day = confirmation_deadline(facts.effective_on, limits)
         if legal_date(now) > last_day:
-            reasons.append(
-                f"已超过司法确认申请期限（协议生效之日起{limits.confirmation_days}日，"
-                f"至{_day(last_day)}止），不能再申请司法确认。"
+            late = N_(
+                "已超过司法确认申请期限（协议生效之日起%(days)s日，至%(day)s止），"
+                "不能再申请司法确认。"
             )
+            reasons.append(Words(late, days=limits.confirmation_days, day=last_day))
     matter = dict(EXCLUDED_MATTERS).get(facts.agreement_matter or "")
     if matter:
-        reasons.append(f"协议内容涉及{matter}，人民法院不予确认，不能申请司法确认。")
+        coded = Coded("excluded_matters", facts.agreement_matter, matter)
+        excluded = N_("协议内容涉及%(matter)s，人民法院不予确认，不能申请司法确认。")
+        reasons.append(Words(excluded, matter=coded))
     return reasons
 
 
@@ -225,7 +230,7 @@ def _close(facts, now, limits):
     """Performance recorded at a follow-up visit."""
     if facts.performance_recorded:
         return []
-    return ["请先在回访中登记协议履行情况。"]
+    return [Words(N_("请先在回访中登记协议履行情况。"))]
 
 
 def _day(day: date) -> str:

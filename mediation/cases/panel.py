@@ -6,10 +6,15 @@ and then refused. After a session that reached agreement, drafting the agreement
 """
 
 from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import format_date, gettext
 
 from mediation.access import policy
 from mediation.cases import operations as ops
+from mediation.i18n import in_english, label_of
 from mediation.models import Case, User
+from workflows.errors import Coded, Words
 
 
 @dataclass(frozen=True)
@@ -24,7 +29,10 @@ class Panel:
 def action_panel(user: User, case: Case) -> Panel:
     """The panel of case for user: the policy's triggers, each checked against its guard."""
     triggers = policy.triggers_for(user, case)
-    blocked = ops.trigger_blockers(case, triggers)
+    blocked = {
+        trigger: [in_words(reason) for reason in reasons]
+        for trigger, reasons in ops.trigger_blockers(case, triggers).items()
+    }
     draft_next = (
         "draft_agreement" in triggers
         and "draft_agreement" not in blocked
@@ -33,3 +41,20 @@ def action_panel(user: User, case: Case) -> Panel:
     if draft_next:
         triggers = ["draft_agreement", *(t for t in triggers if t != "draft_agreement")]
     return Panel(triggers, blocked, draft_next)
+
+
+def in_words(reason: str) -> str:
+    """A guard's reason in the page's language: the catalogue's English for Words, with the
+    dates and codes put in said in English too (the Chinese text is the reason itself)."""
+    if not isinstance(reason, Words) or not in_english():
+        return str(reason)
+    return gettext(reason.msgid, **{key: _english(v) for key, v in reason.params.items()})
+
+
+def _english(value) -> str:
+    """A value put into a reason, as the English page writes it."""
+    if isinstance(value, date):
+        return format_date(value, "long")
+    if isinstance(value, Coded):
+        return label_of(value.kind, value.code)
+    return str(value)

@@ -11,6 +11,7 @@ import pytest
 
 from tests.unit.ready_facts import NOW, ready
 from workflows import TRANSITIONS, CaseFacts, TimeLimits, UnknownTrigger, blockers, refusals
+from workflows.errors import Coded, Words
 
 LIMITS = TimeLimits()
 TRIGGERS = [t.trigger for t in TRANSITIONS]
@@ -90,3 +91,21 @@ def test_an_unknown_trigger_is_refused_as_unknown():
     """The same error as refusals gives."""
     with pytest.raises(UnknownTrigger):
         blocked("fly_away", ready())
+
+
+def test_a_reason_keeps_its_message_and_values_for_another_language():
+    """The window's reason reads in Chinese and carries its catalogue message and values."""
+    late = ready(effective_on=NOW.date() - timedelta(days=60))
+    (reason,) = blocked("request_confirmation", late)
+    assert isinstance(reason, Words)
+    assert "%(day)s" in reason.msgid and "%(days)s" in reason.msgid
+    assert reason.params["days"] == LIMITS.confirmation_days
+    assert f"至{reason.params['day'].year}年" in reason
+
+
+def test_an_excluded_matter_is_named_by_its_label_and_kept_as_its_code():
+    """The matter reads as its label; the page in English looks its code up."""
+    (reason,) = blocked("request_confirmation", ready(agreement_matter="adoption"))
+    matter = reason.params["matter"]
+    assert matter == Coded("excluded_matters", "adoption", matter.label)
+    assert matter.label in reason and "adoption" not in reason

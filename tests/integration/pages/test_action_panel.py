@@ -5,6 +5,7 @@ disabled with the guard's reason, and offered once the fact exists; after a sess
 reached agreement the panel points to drafting it; once drafted, signing comes first.
 """
 
+import html
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -157,3 +158,19 @@ def test_who_may_not_sign_gets_no_signing_step(login):
     case = new_case(status="agreement_drafted")
     page = page_of(login, "grid_demo", case)
     assert 'data-testid="sign-first"' not in page
+
+
+def test_a_disabled_trigger_gives_its_reason_in_english_with_the_date_in_english(login):
+    """The English page says the guard's reason in English, its last day written so too."""
+    long_ago = datetime.now(UTC) - timedelta(days=60)
+    case = gen_case("mediator_demo", "agreement_effective", now=long_ago)
+    client = login("mediator_demo")
+    client.post("/locale/en", data={"next": "/"})
+    reasons = blocked(text(client.get(f"/cases/{case.id}")))
+    late = html.unescape(reasons["request_confirmation"])
+    assert late.startswith("Not yet possible: The period for applying for judicial confirmation")
+    assert re.search(r"until [A-Z][a-z]+ \d{1,2}, \d{4}\)", late)
+    assert html.unescape(reasons["close"]) == (
+        "Not yet possible: Record at a follow-up visit whether the agreement was performed first."
+    )
+    assert not re.search(r"[\u4e00-\u9fff]", late + reasons["close"])
