@@ -310,7 +310,8 @@ def _people_picked(data: dict, case: Case, errors: dict) -> dict:
     typed; a pick that is not of this case (a party of another, a mediator who does not work
     where the case is) goes to errors under its field."""
     parties = {str(p.id): f"{p.role_label}{p.name}" for p in case.parties}
-    usernames = _picks(data.get("mediator_users")) or []
+    # Only what could be a username is looked up (PostgreSQL refuses a NUL in a query).
+    usernames = [u for u in _picks(data.get("mediator_users")) or [] if _could_be_username(u)]
     mediators = {
         u.username: u.display_name
         for u in db.session.scalars(sa.select(User).where(User.username.in_(usernames)))
@@ -341,6 +342,11 @@ def _people_picked(data: dict, case: Case, errors: dict) -> dict:
 
 _STRANGER_PARTY = "所选的参加人中有不是本案当事人的，请重新勾选。"
 _STRANGER_MEDIATOR = "所选的调解员中有人已停用，或不负责本案所在辖区，请从列出的调解员中选择。"
+
+
+def _could_be_username(text: str) -> bool:
+    """True for printable text no longer than a username may be."""
+    return len(text) <= 64 and text.isprintable()
 
 
 def _picks(value) -> list[str] | None:
