@@ -32,7 +32,7 @@ from workflows.errors import (
     UnknownTrigger,
     WorkflowError,
 )
-from workflows.guards import CaseFacts, refusals
+from workflows.guards import CaseFacts, blockers, refusals
 from workflows.machine import MACHINE, available_triggers, fire
 from workflows.states import (
     INITIAL,
@@ -108,6 +108,7 @@ __all__ = [
     "UnknownTrigger",
     "WorkflowError",
     "add_days",
+    "blockers",
     "available_triggers",
     "confirmation_deadline",
     "court_acceptance_deadline",

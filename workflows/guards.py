@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from workflows.deadlines import TimeLimits, as_aware, confirmation_deadline, legal_date
-from workflows.errors import CodedMessage, GuardRefused, UnknownTrigger
+from workflows.errors import N_, Coded, CodedMessage, GuardRefused, UnknownTrigger, Words
 from workflows.states import INITIAL, MEDIATION_STATES
 from workflows.table import (
     AGREEMENT_FIELDS,
@@ -17,7 +17,7 @@ from workflows.table import (
     REJECT_GROUNDS_BEFORE_ACCEPTANCE,
 )
 
-__all__ = ["CaseFacts", "GuardRefused", "refusals"]
+__all__ = ["CaseFacts", "GuardRefused", "blockers", "refusals"]
 
 
 @dataclass
@@ -43,7 +43,24 @@ class CaseFacts:
     grid_deadline_at: datetime | None = None
 
 
-_Guard = Callable[[CaseFacts, Mapping, datetime, TimeLimits], list[str]]
+# What the case must already hold, whatever the trigger's form says: the case page disables a
+# trigger these refuse, with their reasons (they see no payload, so no form can answer them).
+_Standing = Callable[[CaseFacts, datetime, TimeLimits], list[str]]
+# What the user supplies with the trigger (a reason, a choice, the agreement's fields).
+_Form = Callable[[CaseFacts, Mapping], list[str]]
+
+
+def _nothing(*_args) -> list[str]:
+    """No condition of this kind."""
+    return []
+
+
+@dataclass(frozen=True)
+class _Guard:
+    """A trigger's guard in its two parts; the trigger may fire when both have nothing to say."""
+
+    standing: _Standing = _nothing
+    form: _Form = _nothing
 
 
 def _text(payload: Mapping, key: str) -> str:
@@ -80,32 +97,39 @@ def _reason_refusals(payload: Mapping, what: str) -> list[str]:
     return [] if _text(payload, "reason") else [f"请填写{what}。"]
 
 
-def _accept(facts, payload, now, limits):
-    """An applicant, a respondent and a mediator, and nobody refuses mediation."""
+def _accept_standing(facts, now, limits):
+    """An applicant and a respondent, and nobody refuses mediation."""
     reasons = []
     if not facts.has_applicant:
-        reasons.append("请先登记至少一名申请人。")
+        reasons.append(Words(N_("请先登记至少一名申请人。")))
     if not facts.has_respondent:
-        reasons.append("请先登记至少一名被申请人。")
-    if not (facts.mediator_assigned or _text(payload, "mediator")):
-        reasons.append("请指派一名人民调解员。")
+        reasons.append(Words(N_("请先登记至少一名被申请人。")))
     if facts.party_refused:
-        reasons.append("当事人一方已明确拒绝调解，不得调解（人民调解法第十七条），请改为不予受理。")
+        reasons.append(
+            Words(N_("当事人一方已明确拒绝调解，不得调解（人民调解法第十七条），请改为不予受理。"))
+        )
     return reasons
 
 
-def _decline(facts, payload, now, limits):
+def _accept_form(facts, payload):
+    """A mediator: the one assigned, or one chosen while accepting."""
+    if facts.mediator_assigned or _text(payload, "mediator"):
+        return []
+    return ["请指派一名人民调解员。"]
+
+
+def _decline(facts, payload):
     """A reason from the fixed list."""
     return _code_refusals(payload, "reason_code", DECLINE_REASONS, "不予受理的理由")
 
 
-def _escalate(facts, payload, now, limits):
+def _escalate(facts, payload):
     """A reason code from the fixed list and an explanation."""
     reasons = _code_refusals(payload, "reason_code", ESCALATE_REASONS, "上报街道的理由")
     return reasons + _reason_refusals(payload, "上报说明")
 
 
-def _auto_escalate(facts, payload, now, limits):
+def _auto_escalate(facts, now, limits):
     """The grid deadline has passed."""
     if facts.grid_deadline_at is None:
         return ["案件没有网格调处期限，不能自动上报。"]
@@ -114,35 +138,36 @@ def _auto_escalate(facts, payload, now, limits):
     return []
 
 
-def _draft_agreement(facts, payload, now, limits):
-    """At least one session on record and every agreement field filled in."""
-    reasons = []
-    if facts.session_count < 1:
-        reasons.append("请先记录至少一次调解（调解记录）。")
-    if facts.agreement_missing:
-        labels = dict(AGREEMENT_FIELDS)
-        missing = "、".join(labels.get(name, name) for name in facts.agreement_missing)
-        reasons.append(f"调解协议尚未填写完整，请补充：{missing}。")
-    return reasons
+def _draft_agreement_standing(facts, now, limits):
+    """At least one session on record."""
+    return [] if facts.session_count >= 1 else [Words(N_("请先记录至少一次调解（调解记录）。"))]
 
 
-def _reopen(facts, payload, now, limits):
-    """A reason, and a known mediation stage to return to."""
-    reasons = _reason_refusals(payload, "退回重新调解的原因")
-    if facts.came_from not in MEDIATION_STATES:
-        reasons.append("无法确定协议拟定前的调解阶段（网格调处或街道联调），请联系管理员。")
-    return reasons
+def _draft_agreement_form(facts, payload):
+    """Every agreement field filled in (facts.agreement_missing is read from the payload)."""
+    if not facts.agreement_missing:
+        return []
+    labels = dict(AGREEMENT_FIELDS)
+    missing = "、".join(labels.get(name, name) for name in facts.agreement_missing)
+    return [f"调解协议尚未填写完整，请补充：{missing}。"]
 
 
-def _make_effective(facts, payload, now, limits):
+def _reopen(facts, now, limits):
+    """A known mediation stage to return to."""
+    if facts.came_from in MEDIATION_STATES:
+        return []
+    return [Words(N_("无法确定协议拟定前的调解阶段（网格调处或街道联调），请联系管理员。"))]
+
+
+def _make_effective(facts, now, limits):
     """Every party, the mediator and the committee seal have signed."""
     if facts.signatures_missing:
         return [f"尚缺签名或印章：{'、'.join(facts.signatures_missing)}。"]
     return []
 
 
-def _request_confirmation(facts, payload, now, limits):
-    """A joint application, within the 30-day window, a confirmable matter, a chosen court."""
+def _request_confirmation_form(facts, payload):
+    """A joint application and a chosen court (both read from the application's payload)."""
     reasons = []
     if not facts.joint_application:
         who = f"尚缺：{'、'.join(facts.consents_missing)}" if facts.consents_missing else ""
@@ -150,47 +175,40 @@ def _request_confirmation(facts, payload, now, limits):
             f"司法确认须由双方当事人共同申请（人民调解法第三十三条），请登记每一方当事人的"
             f"同意{'，' + who if who else ''}。"
         )
-    if facts.effective_on is None:
-        reasons.append("协议尚无生效日期，不能申请司法确认。")
-    else:
-        last_day = confirmation_deadline(facts.effective_on, limits)
-        if legal_date(now) > last_day:
-            reasons.append(
-                f"已超过司法确认申请期限（协议生效之日起{limits.confirmation_days}日，"
-                f"至{_day(last_day)}止），不能再申请司法确认。"
-            )
-    matter = dict(EXCLUDED_MATTERS).get(facts.agreement_matter or "")
-    if matter:
-        reasons.append(f"协议内容涉及{matter}，人民法院不予确认，不能申请司法确认。")
     if not facts.court_chosen:
         reasons.append("请选择受理司法确认申请的人民法院。")
     return reasons
 
 
-def _court_decides(facts, payload, now, limits):
-    """Nothing more: the court case number and the ruling text are the judge's to type or
-    the service's to supply (the next 民特 number; the standard ruling text)."""
-    return []
+def _request_confirmation_standing(facts, now, limits):
+    """An effective agreement, within the 30-day window, about a confirmable matter."""
+    reasons = []
+    if facts.effective_on is None:
+        reasons.append(Words(N_("协议尚无生效日期，不能申请司法确认。")))
+    else:
+        last_day = confirmation_deadline(facts.effective_on, limits)
+        if legal_date(now) > last_day:
+            late = N_(
+                "已超过司法确认申请期限（协议生效之日起%(days)s日，至%(day)s止），"
+                "不能再申请司法确认。"
+            )
+            reasons.append(Words(late, days=limits.confirmation_days, day=last_day))
+    matter = dict(EXCLUDED_MATTERS).get(facts.agreement_matter or "")
+    if matter:
+        coded = Coded("excluded_matters", facts.agreement_matter, matter)
+        excluded = N_("协议内容涉及%(matter)s，人民法院不予确认，不能申请司法确认。")
+        reasons.append(Words(excluded, matter=coded))
+    return reasons
 
 
-def _reject_confirmation(facts, payload, now, limits):
+def _reject_confirmation(facts, payload):
     """A 不予受理 ground before acceptance, a 驳回 ground after it."""
     if facts.status == "confirmation_accepted":
         return _code_refusals(payload, "ground", REJECT_GROUNDS_AFTER_ACCEPTANCE, "驳回理由")
     return _code_refusals(payload, "ground", REJECT_GROUNDS_BEFORE_ACCEPTANCE, "不予受理理由")
 
 
-def _withdraw_confirmation(facts, payload, now, limits):
-    """The parties' withdrawal, recorded as a reason."""
-    return _reason_refusals(payload, "当事人撤回司法确认申请的情况")
-
-
-def _remediate(facts, payload, now, limits):
-    """A reason."""
-    return _reason_refusals(payload, "重新调解的原因")
-
-
-def _terminate(facts, payload, now, limits):
+def _terminate(facts, payload):
     """A reason, and the other routes the parties were told of (人民调解法 Art 26)."""
     reasons = _reason_refusals(payload, "终止调解的原因")
     told = payload.get("routes_told") or ()
@@ -208,16 +226,11 @@ def _terminate(facts, payload, now, limits):
     return reasons
 
 
-def _withdraw(facts, payload, now, limits):
-    """The applicant's withdrawal, recorded as a reason."""
-    return _reason_refusals(payload, "申请人撤回的情况")
-
-
-def _close(facts, payload, now, limits):
+def _close(facts, now, limits):
     """Performance recorded at a follow-up visit."""
     if facts.performance_recorded:
         return []
-    return ["请先在回访中登记协议履行情况。"]
+    return [Words(N_("请先在回访中登记协议履行情况。"))]
 
 
 def _day(day: date) -> str:
@@ -230,32 +243,50 @@ def _moment(moment: datetime) -> str:
     return _day(legal_date(moment))
 
 
+def _reason_form(what: str) -> _Form:
+    """A form part that asks only for a written reason."""
+    return lambda facts, payload: _reason_refusals(payload, what)
+
+
+# The court case number and the ruling text of the court's decisions are the judge's to type
+# or the service's to supply (the next 民特 number; the standard ruling text): no guard.
 _GUARDS: dict[str, _Guard] = {
-    "accept": _accept,
-    "decline": _decline,
-    "escalate": _escalate,
-    "auto_escalate": _auto_escalate,
-    "draft_agreement": _draft_agreement,
-    "reopen": _reopen,
-    "make_effective": _make_effective,
-    "request_confirmation": _request_confirmation,
-    "accept_application": _court_decides,
-    "confirm": _court_decides,
-    "reject_confirmation": _reject_confirmation,
-    "withdraw_confirmation": _withdraw_confirmation,
-    "remediate": _remediate,
-    "terminate": _terminate,
-    "withdraw": _withdraw,
-    "close": _close,
+    "accept": _Guard(_accept_standing, _accept_form),
+    "decline": _Guard(form=_decline),
+    "escalate": _Guard(form=_escalate),
+    "auto_escalate": _Guard(_auto_escalate),
+    "draft_agreement": _Guard(_draft_agreement_standing, _draft_agreement_form),
+    "reopen": _Guard(_reopen, _reason_form("退回重新调解的原因")),
+    "make_effective": _Guard(_make_effective),
+    "request_confirmation": _Guard(_request_confirmation_standing, _request_confirmation_form),
+    "accept_application": _Guard(),
+    "confirm": _Guard(),
+    "reject_confirmation": _Guard(form=_reject_confirmation),
+    "withdraw_confirmation": _Guard(form=_reason_form("当事人撤回司法确认申请的情况")),
+    "remediate": _Guard(form=_reason_form("重新调解的原因")),
+    "terminate": _Guard(form=_terminate),
+    "withdraw": _Guard(form=_reason_form("申请人撤回的情况")),
+    "close": _Guard(_close),
 }
+
+
+def _guard(trigger: str) -> _Guard:
+    """The guard of trigger; UnknownTrigger for a trigger not in the table."""
+    try:
+        return _GUARDS[trigger]
+    except KeyError:
+        raise UnknownTrigger("未知的操作。") from None
+
+
+def blockers(trigger: str, facts: CaseFacts, now: datetime, limits: TimeLimits) -> list[str]:
+    """Return why trigger cannot fire on facts at now whatever its form says; empty: it may
+    be offered. These are the guard's own conditions (the same functions refusals runs)."""
+    return _guard(trigger).standing(facts, now, limits)
 
 
 def refusals(
     trigger: str, facts: CaseFacts, payload: Mapping, now: datetime, limits: TimeLimits
 ) -> list[str]:
     """Return why trigger may not fire on facts with payload at now; empty means allowed."""
-    try:
-        guard = _GUARDS[trigger]
-    except KeyError:
-        raise UnknownTrigger("未知的操作。") from None
-    return guard(facts, payload, now, limits)
+    guard = _guard(trigger)
+    return guard.standing(facts, now, limits) + guard.form(facts, payload)

@@ -10,11 +10,12 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from mediation.access.policy import can_mediate
 from mediation.access.scoping import can_see_region
 from mediation.errors import InvalidInput
 from mediation.extensions import db
 from mediation.inputs import decimal_number
-from mediation.models import Agreement, Region, User
+from mediation.models import Agreement, Case, Region, User
 from mediation.models.cases import (
     PARTY_KINDS,
     PARTY_ROLES,
@@ -338,9 +339,16 @@ def refuse_if(errors: dict, what: str) -> None:
         raise InvalidInput(f"{what}有误：" + "；".join(errors.values()), errors)
 
 
-def session_fields(data, user, now: datetime) -> dict:
-    """A session's fields (调解记录); the mediators default to the user who records it."""
+def session_fields(data, user, now: datetime, case: Case | None = None) -> dict:
+    """A session's fields (调解记录); the mediators default to the user who records it.
+
+    With the case, the parties (attendee_parties: ids) and the mediators (mediator_users:
+    usernames) picked on the page are written out before whoever else was typed: the record
+    keeps the names as text, as the 调解笔录 prints them.
+    """
     data, errors = fields_of(data), {}
+    if case is not None:
+        data = _people_picked(data, case, errors)
     fields = {
         "held_at": past_moment(data.get("held_at"), "调解时间", "held_at", errors, now),
         "location": stripped_text(data, "location", 200, "调解地点", errors, required=True),
@@ -353,6 +361,59 @@ def session_fields(data, user, now: datetime) -> dict:
     }
     refuse_if(errors, "调解记录")
     return fields
+
+
+def _people_picked(data: dict, case: Case, errors: dict) -> dict:
+    """data with the picked parties and mediators put in front of the attendees and mediators
+    typed; a pick that is not of this case (a party of another, a mediator who does not work
+    where the case is) goes to errors under its field."""
+    parties = {str(p.id): f"{p.role_label}{p.name}" for p in case.parties}
+    # Only what could be a username is looked up (PostgreSQL refuses a NUL in a query).
+    usernames = [u for u in _picks(data.get("mediator_users")) or [] if _could_be_username(u)]
+    mediators = {
+        u.username: u.display_name
+        for u in db.session.scalars(sa.select(User).where(User.username.in_(usernames)))
+        if can_mediate(u) and can_see_region(u, case.grid)
+    }
+    picked = dict(data)
+    for key, text_key, names, problem in (
+        (
+            "attendee_parties",
+            "attendees",
+            parties,
+            "所选的参加人中有不是本案当事人的，请重新勾选。",
+        ),
+        ("mediator_users", "mediators", mediators, _STRANGER_MEDIATOR),
+    ):
+        if key not in data:
+            continue
+        chosen = _picks(data[key])
+        if chosen is None or any(value not in names for value in chosen):
+            errors[key] = problem
+            continue
+        typed = data.get(text_key)
+        if typed is None or isinstance(typed, str):
+            words = [names[value] for value in chosen] + [(typed or "").strip()]
+            picked[text_key] = "、".join(word for word in words if word)
+    return picked
+
+
+_STRANGER_PARTY = "所选的参加人中有不是本案当事人的，请重新勾选。"
+_STRANGER_MEDIATOR = "所选的调解员中有人已停用，或不负责本案所在辖区，请从列出的调解员中选择。"
+
+
+def _could_be_username(text: str) -> bool:
+    """True for printable text no longer than a username may be."""
+    return len(text) <= 64 and text.isprintable()
+
+
+def _picks(value) -> list[str] | None:
+    """The values of a list of checkboxes, once each in order (one ticked box may come as a
+    string); None when it is not a list of texts."""
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        return None
+    return list(dict.fromkeys(v.strip() for v in values))
 
 
 def visit_fields(data, now: datetime) -> dict:

@@ -6,6 +6,7 @@ the plain dict an operation expects, and put the operation's messages next to th
 Labels are translated when a form is built (choices passed as functions run then).
 """
 
+import json
 from collections import defaultdict
 from datetime import datetime
 from functools import partial
@@ -68,6 +69,9 @@ class PageForm(FlaskForm):
     def __init__(self, formdata=None, **kwargs):
         super().__init__(formdata=formdata, **kwargs)
         self.sent = formdata is not None
+
+    def prepare(self, case: Case) -> None:
+        """Fill in choices that depend on the case (none by default)."""
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -340,20 +344,36 @@ def blank_party_row() -> PartyForm:
 
 
 class SessionForm(PageForm):
-    """调解记录."""
+    """调解记录: who was there is picked from the case's parties and the mediators who work
+    where the case is; only anyone else is typed."""
 
     held_at = StringField(_l("调解时间"), render_kw={"type": "datetime-local"})
     location = StringField(_l("调解地点"))
-    mediators = StringField(_l("调解员"))
-    attendees = TextAreaField(_l("参加人"), render_kw={"rows": 2})
+    mediator_users = MultiCheckboxField(_l("调解员"))
+    mediators = StringField(
+        _l("其他调解人员"), render_kw={"placeholder": _l("如：邀请参加调解的人员")}
+    )
+    attendee_parties = MultiCheckboxField(_l("到场的当事人"))
+    attendees = StringField(
+        _l("其他参加人"), render_kw={"placeholder": _l("如：代理人、亲属、证人，用顿号分开")}
+    )
     summary = TextAreaField(_l("各方陈述及调解经过"), render_kw={"rows": 6})
     outcome = SelectField(_l("调解结果"), choices=partial(picked, "session_outcomes"))
     template = "cases/session_form.html"
 
+    def prepare(self, case: Case) -> None:
+        """Offer the case's parties and the mediators who work where the case is."""
+        self.attendee_parties.choices = [(str(p.id), party_label(p)) for p in case.parties]
+        self.mediator_users.choices = mediator_choices(case)
+
     def prefill(self, user: User) -> None:
-        """Now, and the user as the mediator."""
+        """Now, every party, and the user as the mediator (typed, if she is not one)."""
         self.held_at.data = local_now()
-        self.mediators.data = user.display_name
+        self.attendee_parties.data = [code for code, _label in self.attendee_parties.choices]
+        if user.username in dict(self.mediator_users.choices):
+            self.mediator_users.data = [user.username]
+        else:
+            self.mediators.data = user.display_name
 
     def payload(self) -> dict:
         """The session as record_session takes it."""
@@ -398,12 +418,22 @@ class SignatureForm(PageForm):
     image = HiddenField(_l("手写签名"))
 
     def prepare(self, case: Case) -> None:
-        """Offer the signers who have not signed yet."""
+        """Offer the signers who have not signed yet, with the first one's name typed in.
+
+        `signer_names` (JSON: signer code → name) lets the page's script type the name of
+        whoever is chosen instead.
+        """
         agreement = case.agreement
         signed = {s.signer for s in agreement.signatures if s.voided_at is None}
         self.signer.choices = [
             (code, label) for code, label in signer_labels(agreement).items() if code not in signed
         ]
+        names = {f"party:{p.id}": p.name for p in case.parties}
+        names["mediator"] = case.mediator.display_name if case.mediator else ""
+        names = {code: names.get(code, "") for code, _label in self.signer.choices}
+        self.signer_names = json.dumps(names, ensure_ascii=False)
+        if not self.sent and self.signer.choices:
+            self.typed_name.data = names[self.signer.choices[0][0]]
 
     def payload(self) -> dict:
         """The signature as sign_agreement takes it."""

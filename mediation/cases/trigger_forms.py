@@ -24,9 +24,6 @@ from mediation.models import Case
 class TriggerForm(PageForm):
     """What one trigger's guard needs; payload() is what apply_transition takes."""
 
-    def prepare(self, case: Case) -> None:
-        """Fill in choices that depend on the case."""
-
     def payload(self) -> dict:
         """The form's values by field name."""
         return {name: self[name].data for name in self._fields if name != "csrf_token"}

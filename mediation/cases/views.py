@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from mediation.access import policy
 from mediation.cases import bp, forms
 from mediation.cases import operations as ops
+from mediation.cases.panel import action_panel
 from mediation.cases.queries import DEFAULT_SORT, list_cases, parse_filters
 from mediation.cases.trigger_forms import OWN_PAGES, trigger_form
 from mediation.errors import Conflict, InvalidInput, OperationError, Refused
@@ -139,9 +140,9 @@ def case_page(
 ):
     """Render the case page, with a form that failed kept as the user filled it in."""
     case = ops.get_case(current_user, case_id)
-    triggers = policy.triggers_for(current_user, case)
+    panel = action_panel(current_user, case)
     trigger_forms = {}
-    for trigger in triggers:
+    for trigger in (t for t in panel.triggers if t not in panel.blocked):
         opened = trigger == open_trigger and submitted is not None
         trigger_forms[trigger] = submitted if opened else trigger_form(trigger)
         trigger_forms[trigger].prepare(case)
@@ -164,7 +165,9 @@ def case_page(
         "cases/detail.html",
         case=case,
         timeline=timeline(case),
-        triggers=triggers,
+        triggers=panel.triggers,
+        blocked=panel.blocked,
+        draft_next=panel.draft_next,
         trigger_forms=trigger_forms,
         open_trigger=open_trigger,
         problem=problem,
@@ -261,13 +264,14 @@ def new():
 def detail(case_id: int):
     """One case: parties, timeline, records, agreement and what the user may do next.
 
+    `?open=<trigger>` shows that trigger's form opened (the pointer to drafting links so).
     A judge has her own page of a case, with what the court needs; a case her court has not
     received is 404 here as there.
     """
     if current_user.role == "judge":
         ops.get_case(current_user, case_id)
         return redirect(url_for("court.case", case_id=case_id))
-    return case_page(case_id)
+    return case_page(case_id, open_trigger=request.args.get("open"))
 
 
 @bp.route("/<int:case_id>/transitions/<trigger>", methods=["POST"])
@@ -364,6 +368,7 @@ def record_page(case_id: int, form_class, operation, allowed, saved: str):
         abort(403)
     case = ops.get_case(current_user, case_id)
     form = form_class(request.form if request.method == "POST" else None)
+    form.prepare(case)
     status, problems = 200, []
     if form.sent:
         try:

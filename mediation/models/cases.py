@@ -173,6 +173,11 @@ class Case(db.Model):
         return countdown(self.clock, self.deadline_at, utcnow())
 
     @property
+    def agreed_in_session(self) -> bool:
+        """True when the latest session ended 达成一致: the agreement is the next thing to draft."""
+        return bool(self.sessions) and self.sessions[-1].outcome == "agreed"
+
+    @property
     def is_terminal(self) -> bool:
         """True when the case has ended."""
         return self.status in TERMINAL_STATES

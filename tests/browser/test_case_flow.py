@@ -188,15 +188,19 @@ def test_mediator_accepts_records_a_session_and_drafts_the_agreement(page, live_
     expect(accepted).to_contain_text("调解员：李调解")
     expect(accepted).to_contain_text("李调解 · 人民调解员")
 
-    # 记录调解: time and mediator are filled in already.
+    # 记录调解: time, the parties and the mediator are filled in already (issue 10, item 5).
     page.get_by_test_id("actions").get_by_role("link", name="记录调解").click()
     page.wait_for_url(f"{live_server}/cases/{case.id}/sessions/new")
-    expect(page.get_by_label("调解员")).to_have_value("李调解")
+    for who in ("申请人王建国", "被申请人李秀英"):
+        expect(page.get_by_role("checkbox", name=who, exact=True)).to_be_checked()
+    mediators = page.get_by_test_id("mediators").get_by_role("checkbox", checked=True)
+    expect(mediators).to_have_count(1)
+    expect(mediators).to_have_value("mediator_demo")
     held_at = page.get_by_label("调解时间")
     expect(held_at).to_have_value(re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d$"))
     held_at_shown = held_at.input_value().replace("T", " ")
     page.get_by_label("调解地点").fill("工农兵社区人民调解室")
-    page.get_by_label("参加人").fill("王建国、李秀英")
+    page.get_by_label("其他参加人").fill("王建国之子王小明")
     page.get_by_label("各方陈述及调解经过").fill("双方陈述了意见，经释法说理，同意赔偿。")
     page.get_by_label("调解结果").select_option(label="达成一致")
     page.get_by_role("button", name="保存").click()
@@ -204,11 +208,15 @@ def test_mediator_accepts_records_a_session_and_drafts_the_agreement(page, live_
     expect(page.get_by_role("alert")).to_contain_text("已保存调解记录。")
     expect(page.get_by_test_id("sessions")).to_contain_text("工农兵社区人民调解室")
     expect(page.get_by_test_id("sessions")).to_contain_text("同意赔偿")
+    expect(page.get_by_test_id("sessions")).to_contain_text(
+        "申请人王建国、被申请人李秀英、王建国之子王小明"
+    )
     # The time is kept as typed, on China's clock.
     expect(page.get_by_test_id("sessions")).to_contain_text(held_at_shown)
     expect(page.get_by_test_id("timeline").locator('[data-action="session"]')).to_have_count(1)
 
-    # 拟定调解协议.
+    # 拟定调解协议: the session reached agreement, so the panel points there first.
+    expect(page.get_by_test_id("draft-next")).to_be_visible()
     terms = ["被申请人赔偿申请人维修费3500元。", "双方就此事再无其他争议。"]
     deadline = (datetime.now(CHINA_TZ) + timedelta(days=30)).date().isoformat()
     page.get_by_role("link", name="拟定调解协议").click()
@@ -285,13 +293,14 @@ def test_parties_sign_then_the_seal_makes_the_agreement_effective_on_a_tablet(
     expect(drawn.get_by_role("img", name="手写签名")).to_have_attribute("src", image)
     expect(page.get_by_test_id("status")).to_have_text("协议待签")
 
-    # The others sign with typed names; the draft then waits for the seal.
+    # The others sign with typed names, each typed in when the signer is chosen; the draft
+    # then waits for the seal.
     typed = [(respondent, "被申请人李秀英", "李秀英"), ("mediator", "调解员", "李调解")]
     for signer, label, name in typed:
         expect(page.get_by_test_id("status")).to_have_text("协议待签")
         form.get_by_label("签名人").select_option(label=label)
         form.get_by_label("输入姓名并按指印").check()
-        form.get_by_label("签名姓名").fill(name)
+        expect(form.get_by_label("签名姓名")).to_have_value(name)
         form.get_by_role("button", name="登记签名").click()
         row = signatures.locator(f'[data-signer="{signer}"]')
         expect(row.locator("[data-signed]")).to_have_text("已签署")

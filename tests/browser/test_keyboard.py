@@ -156,7 +156,10 @@ def test_agreement_is_signed_by_keyboard_with_the_typed_name(page, live_server, 
     page.keyboard.press("Tab")
     name = form.get_by_role("textbox", name="签名姓名")
     expect(name).to_be_focused()
-    page.keyboard.type("李调解")
+    # The first signer's name is typed in already; the keyboard replaces it.
+    expect(name).to_have_value("王建国")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("王建国（本人）")
     page.keyboard.press("Enter")
     expect(page.get_by_role("alert").filter(has_text="签名已登记")).to_be_visible()
     traffic.assert_clean()

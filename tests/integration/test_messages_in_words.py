@@ -9,6 +9,7 @@ The messages are collected, not listed by hand:
 - the guard of every trigger, over fabricated facts (nothing recorded; everything wrong) and
   payloads (missing, blank, unknown codes, codes of the wrong type);
 - the state machine's refusals of every trigger, for every role in every state;
+- the reasons the case page shows under a disabled trigger (the guards' standing part);
 - the input cleaning behind every case form, and the case list's filters, given bad values
   of every kind in every field.
 """
@@ -31,11 +32,11 @@ from mediation.cases.cleaning import (
 from mediation.cases.operations.confirmation import CONSENT_PROBLEMS
 from mediation.cases.queries import parse_filters
 from mediation.errors import InvalidInput
-from tests.factories import case_data, person, user
+from tests.factories import case_data, gen_case, person, user
 from workflows import AGREEMENT_FIELDS, EXCLUDED_MATTERS, ROLES, STATES, SYSTEM, TRANSITIONS
 from workflows.deadlines import TimeLimits
 from workflows.errors import GuardRefused, WorkflowError
-from workflows.guards import CaseFacts, refusals
+from workflows.guards import CaseFacts, blockers, refusals
 from workflows.machine import fire
 
 IDENTIFIER = re.compile(r"[a-z_]{3,}")
@@ -97,6 +98,16 @@ def guard_messages() -> list[str]:
     ]
 
 
+def blocker_messages() -> list[str]:
+    """The reasons the case page shows under a disabled trigger, over the fabricated facts."""
+    return [
+        reason
+        for transition in TRANSITIONS
+        for facts in fabricated_facts()
+        for reason in blockers(transition.trigger, facts, NOW, LIMITS)
+    ]
+
+
 def machine_messages() -> list[str]:
     """What the machine says for every trigger, role and state, and for an unknown trigger."""
     messages = []
@@ -117,14 +128,16 @@ def machine_messages() -> list[str]:
 
 def test_the_guards_and_the_machine_say_their_refusals_in_words():
     """No guard or machine refusal names a code, whatever facts and payload it is given."""
-    guards, machine = guard_messages(), machine_messages()
+    guards, machine, disabled = guard_messages(), machine_messages(), blocker_messages()
     # The collection reaches the refusals that list choices, and the machine's own.
     assert any("请选择不予受理的理由：" in m for m in guards)
     assert any("所选的驳回理由无效" in m for m in guards)
     assert any("所选的告知途径中有无效项" in m for m in guards)
     assert any("无权执行" in m for m in machine) and any("不能执行" in m for m in machine)
+    assert any("请先记录至少一次调解" in m for m in disabled)
     assert identifiers_in(guards) == {}
     assert identifiers_in(machine) == {}
+    assert identifiers_in(disabled) == {}
 
 
 # ---------------------------------------------------------------------------- the forms
@@ -166,10 +179,13 @@ def record_messages() -> list[str]:
     session_keys = ("held_at", "location", "mediators", "attendees", "summary", "outcome")
     visit_keys = ("visited_at", "performed", "satisfaction", "remaining_risk", "notes")
     signature_keys = ("signer", "method", "typed_name", "image")
+    case = gen_case("mediator_demo", "grid_mediation")
     messages = [*refused_fields(session_fields, "not a form", mediator, now)]
     for bad in BAD_VALUES:
         for key in session_keys:
             messages += refused_fields(session_fields, {key: bad}, mediator, now)
+        for key in ("attendee_parties", "mediator_users"):
+            messages += refused_fields(session_fields, {key: bad}, mediator, now, case)
         for key in visit_keys:
             messages += refused_fields(visit_fields, {key: bad}, now)
         for key in signature_keys:
@@ -198,6 +214,8 @@ def test_the_forms_say_their_problems_in_words():
     assert any(m.startswith("请选择纠纷类型：婚姻家庭、邻里") for m in intake)
     assert any("请选择当事人类型：申请人、被申请人" in m for m in intake)
     assert any("请选择调解结果：" in m for m in records)
+    assert any("所选的参加人中有不是本案当事人的" in m for m in records)
+    assert any("所选的调解员中有人已停用" in m for m in records)
     assert any("请选择满意程度：" in m for m in records)
     assert any("请选择签名方式：" in m for m in records)
     assert any("所选的纠纷类型无效" in m for m in filters)

@@ -83,9 +83,11 @@ def shown(page: str, case_id: int) -> dict[str, bool]:
 
 def trigger_shown(page: str, trigger: str) -> bool:
     """Whether the page offers a trigger: its form on the case page, a link to its own page
-    (申请司法确认), or the decision on the court's page."""
+    (申请司法确认), the decision on the court's page, or the trigger shown disabled with the
+    reason its guard gives (a fact no form supplies is missing: test_action_panel)."""
     marks = (
         f'data-trigger-form="{trigger}"',
+        f'data-blocked-trigger="{trigger}"',
         f'data-trigger-link="{trigger}"',
         COURT_DECISIONS.get(trigger),
     )

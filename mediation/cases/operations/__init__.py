@@ -30,7 +30,7 @@ from mediation.cases.operations.records import (
 )
 from mediation.cases.operations.sealing import seal_agreement
 from mediation.cases.operations.signatures import sign_agreement
-from mediation.cases.operations.transitions import apply_transition
+from mediation.cases.operations.transitions import apply_transition, trigger_blockers
 
 __all__ = [
     "MaterialUpload",
@@ -51,5 +51,6 @@ __all__ = [
     "seal_agreement",
     "sign_agreement",
     "time_limits",
+    "trigger_blockers",
     "upload_body_limit",
 ]

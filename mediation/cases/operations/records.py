@@ -19,18 +19,19 @@ def record_session(user: User, case_id: int, data: dict, now: datetime | None = 
     """Record a mediation session (调解记录) on a case under mediation.
 
     :raise Forbidden (403): the user's role records no sessions.
-    :raise InvalidInput (400): a field is missing or malformed (each one named).
+    :raise InvalidInput (400): a field is missing or malformed, or a party or mediator picked
+        is not of this case (each one named).
     :raise NotFound (404): no such case in the user's jurisdiction.
     :raise Refused (422): the case is not under mediation.
     """
     policy.ensure(policy.can_record_session(user), "记录调解")
     now = now or utcnow()
-    fields = session_fields(data, user, now)
 
     def work():
         case = get_case_for_update(user, case_id, counted=False)
         if not policy.can_record_session(user, case):
             raise Refused([f"案件当前状态为“{case.state.label}”，不能记录调解。"])
+        fields = session_fields(data, user, now, case)
         session = MediationSession(case=case, recorded_by=user, **fields)
         db.session.add(session)
         append_event(case, user, "session", now, payload={"held_at": fields["held_at"].isoformat()})

@@ -24,6 +24,7 @@ from workflows import (
     NotAvailableInState,
     RoleNotAllowed,
     UnknownTrigger,
+    blockers,
     fire,
 )
 from workflows.errors import CodedMessage
@@ -75,6 +76,14 @@ def _facts(case: Case, payload: dict) -> CaseFacts:
         performance_recorded=any(v.performed is not None for v in case.visits),
         grid_deadline_at=case.grid_deadline_at,
     )
+
+
+def trigger_blockers(case: Case, triggers, now: datetime | None = None) -> dict[str, list[str]]:
+    """Why each of triggers cannot fire on case whatever its form says: the guards' standing
+    conditions (workflows.blockers) over the facts apply_transition reads. Triggers that may
+    be offered are left out. Reads only."""
+    facts, now, limits = _facts(case, {}), now or utcnow(), time_limits()
+    return {t: reasons for t in triggers if (reasons := blockers(t, facts, now, limits))}
 
 
 def _consenting_parties(consents) -> set[int]:

@@ -1,5 +1,6 @@
 // 登记签名: show the field of the chosen method, and let the signer draw on the canvas;
-// on submit a drawn signature travels as a PNG data URL in the hidden image field.
+// on submit a drawn signature travels as a PNG data URL in the hidden image field. The typed
+// name starts as the name of the signer chosen.
 (function () {
   "use strict";
   document.querySelectorAll("[data-signature-form]").forEach(function (form) {
@@ -62,6 +63,17 @@
       context.clearRect(0, 0, canvas.width, canvas.height);
       drawn = false;
       image.value = "";
+    });
+    // The typed name follows the signer chosen, unless the user typed another one.
+    var signer = form.querySelector("select[name$='signer']");
+    var typed = form.querySelector("input[name$='typed_name']");
+    var names = JSON.parse(signer.getAttribute("data-signer-names") || "{}");
+    var suggested = names[signer.value] || "";
+    signer.addEventListener("change", function () {
+      if (typed.value === "" || typed.value === suggested) {
+        typed.value = names[signer.value] || "";
+      }
+      suggested = names[signer.value] || "";
     });
     form.querySelectorAll("input[name$='method']").forEach(function (radio) {
       radio.addEventListener("change", showPanels);

@@ -1,6 +1,8 @@
 """The trigger forms of the case page: a dispute from intake to closing through the pages,
 each mediator's trigger, and the refusals a form shows."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -33,7 +35,9 @@ def test_case_goes_from_intake_to_closing_through_the_pages(login):
     assert "已完成“受理”" in text(grid.get(f"/cases/{case_id}"))
 
     session_page = mediator.get(f"/cases/{case_id}/sessions/new")
-    assert session_page.status_code == 200 and 'value="李调解"' in text(session_page)
+    assert session_page.status_code == 200
+    ticked = re.findall(r'<input checked[^>]*name="mediator_users"[^>]*>', text(session_page))
+    assert len(ticked) == 1 and 'value="mediator_demo"' in ticked[0]
     response = mediator.post(
         f"/cases/{case_id}/sessions/new",
         data=session_form(attendees="王芳、李强", summary="王芳要求赔偿维修费，李强认为金额过高。"),
@@ -175,8 +179,9 @@ def test_reopen_through_the_page(login):
 # ---------------------------------------------------------------------------- refusals
 
 
-def test_draft_agreement_without_a_session_shows_the_reason_with_422(login):
-    """The guard's reason is shown, the form stays open with what was typed."""
+def test_draft_agreement_posted_without_a_session_is_refused_and_shown_disabled(login):
+    """The page offers no drafting form before a session (issue 10, item 3); a post made
+    anyway is refused with the guard's reason, and the page shows the trigger disabled."""
     case = new_case(status="grid_mediation")
     response = post_agreement(login("mediator_demo"), case, agreement_form())
     assert response.status_code == 422
@@ -184,6 +189,9 @@ def test_draft_agreement_without_a_session_shows_the_reason_with_422(login):
     assert "请先记录至少一次调解（调解记录）" in page
     assert "data-agreement-form" in page
     assert "李强向王芳支付维修费3000元。" in page
+    case_page = text(login("mediator_demo").get(f"/cases/{case.id}"))
+    assert 'data-blocked-trigger="draft_agreement"' in case_page
+    assert 'data-trigger-link="draft_agreement"' not in case_page
     assert reload(case.id).status == "grid_mediation"
 
 
