@@ -180,8 +180,14 @@ class Countdown:
 
     @property
     def overdue(self) -> bool:
-        """True once the last day has passed in China."""
-        return self.days_left < 0
+        """True once the last day has passed in China, for a clock that does not lapse."""
+        return self.days_left < 0 and not self.clock.lapses
+
+    @property
+    def lapsed(self) -> bool:
+        """True once a window's last day has passed (nothing is late: the window has closed,
+        and the state's next clock runs from the next sweep on)."""
+        return self.days_left < 0 and self.clock.lapses
 
     @property
     def days_over(self) -> int:

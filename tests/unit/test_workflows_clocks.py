@@ -184,3 +184,14 @@ def test_countdown_counts_china_calendar_days(now, days_left, overdue, days_over
 def test_no_countdown_without_a_clock():
     """A case with no running clock shows none."""
     assert countdown(None, None, china(2026, 5, 11)) is None
+
+
+def test_a_window_past_its_last_day_has_lapsed_and_is_not_overdue():
+    """The 30-day window to apply for judicial confirmation, seen after its last day and
+    before the sweep hands on to the visit clock: closed (已届满), nothing is late."""
+    before = countdown("confirmation_window", last_second(date(2026, 5, 14)), china(2026, 5, 14))
+    assert (before.lapsed, before.overdue) == (False, False)
+    shown = countdown("confirmation_window", last_second(date(2026, 5, 14)), china(2026, 5, 16))
+    assert (shown.days_left, shown.lapsed, shown.overdue) == (-2, True, False)
+    late = countdown("visit", last_second(date(2026, 5, 14)), china(2026, 5, 16))
+    assert (late.lapsed, late.overdue) == (False, True)
