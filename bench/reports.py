@@ -1,7 +1,7 @@
 """The monthly report's cost (p50/p95, ms) on the generator's cases, beside the floor.
 
     python -m bench.reports [--month YYYY-MM] [--runs 15] [--user admin_demo] [--street CODE]
-                            [--rebuild] [--explain] [--database-url URL]
+                            [--rebuild] [--explain] [--only WORD …] [--database-url URL]
 
 PostgreSQL only. Each row is timed --runs times after 2 warm-ups, in-process, each run with
 a fresh database session, for the whole city (the user's jurisdiction) and for one street:
@@ -293,6 +293,13 @@ def main(argv=None) -> None:
     parser.add_argument("--street", help="the street's code (default: street_demo's street)")
     parser.add_argument("--rebuild", action="store_true", help="time the roll-up rebuild first")
     parser.add_argument("--explain", action="store_true", help="print query plans instead")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="WORD",
+        help="time only the rows whose name holds one of these words (the floor always), "
+        "e.g. --only roll-ups dashboard",
+    )
     add_url_argument(parser)
     args = parser.parse_args(argv)
     url = bench_url(args.database_url)
@@ -380,6 +387,8 @@ def time_region(app, args, floor: Floor, user_id, month, region: Region, root: b
         calls.append(
             ("PDF /stats/monthly.pdf", PDF, lambda: page(client, "/stats/monthly.pdf", query))
         )
+    if args.only:
+        calls = calls[:1] + [c for c in calls[1:] if any(word in c[0] for word in args.only)]
     rows = []
     floor_p50 = None
     for name, target, call in calls:
