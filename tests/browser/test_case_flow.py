@@ -219,7 +219,8 @@ def test_mediator_accepts_records_a_session_and_drafts_the_agreement(page, live_
     expect(page.get_by_test_id("draft-next")).to_be_visible()
     terms = ["被申请人赔偿申请人维修费3500元。", "双方就此事再无其他争议。"]
     deadline = (datetime.now(CHINA_TZ) + timedelta(days=30)).date().isoformat()
-    page.get_by_role("link", name="拟定调解协议").click()
+    # The callout and the panel both lead to the drafting page; the user follows the callout.
+    page.get_by_test_id("draft-next").get_by_role("link", name="拟定调解协议").click()
     page.wait_for_url(f"{live_server}/cases/{case.id}/agreement/draft")
     page.get_by_label("纠纷事实、争议事项及各方责任").fill("楼上防水层老化漏水，被申请人负全责。")
     page.get_by_label("第1条").fill(terms[0])
