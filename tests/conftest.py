@@ -3,14 +3,11 @@
 import os
 import re
 import tempfile
-from html import unescape
-from io import BytesIO
 
 import hypothesis
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from pypdf import PdfWriter
 from werkzeug.datastructures import MultiDict
 
 from config import TestConfig
@@ -18,6 +15,7 @@ from mediation import create_app
 from mediation.demo import DEMO_PASSWORD
 from mediation.extensions import db
 from tests.database import ON_POSTGRES, drop_everything, reset_to_demo_city, worker_database_url
+from tests.stand_in import stand_in_pdf
 
 # Hypothesis's per-example deadline (200 ms) and its too_slow health check time the machine,
 # not the code: with the suite on every core (pytest-xdist) a busy moment could fail them.
@@ -26,8 +24,6 @@ hypothesis.settings.register_profile(
 )
 hypothesis.settings.load_profile("suite")
 
-STAND_IN_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
-STAND_IN_KEYWORDS = re.compile(r'<meta name="keywords" content="([^"]*)"')
 CSRF_INPUT = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|'
     r'name="csrf_token" value="([^"]+)"'
@@ -96,21 +92,6 @@ def _quick_pdfs(request, app, monkeypatch):
     if request.node.get_closest_marker("documents") is None:
         renderer = app.extensions["documents.renderer"]
         monkeypatch.setattr(renderer, "pdf", stand_in_pdf)
-
-
-def stand_in_pdf(html: str) -> bytes:
-    """A blank A4 page carrying the HTML's title and keywords as the PDF's metadata."""
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    metadata = {}
-    for key, pattern in (("/Title", STAND_IN_TITLE), ("/Keywords", STAND_IN_KEYWORDS)):
-        match = pattern.search(html)
-        if match:
-            metadata[key] = unescape(match.group(1))
-    writer.add_metadata(metadata)
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 @pytest.fixture
