@@ -14,7 +14,13 @@ from config import TestConfig
 from mediation import create_app
 from mediation.demo import DEMO_PASSWORD
 from mediation.extensions import db
-from tests.database import ON_POSTGRES, drop_everything, reset_to_demo_city, worker_database_url
+from tests.database import (
+    ON_POSTGRES,
+    drop_everything,
+    quick_sqlite_commits,
+    reset_to_demo_city,
+    worker_database_url,
+)
 from tests.stand_in import stand_in_pdf
 
 # Hypothesis's per-example deadline (200 ms) and its too_slow health check time the machine,
@@ -74,6 +80,8 @@ def app():
     app = create_app(TestConfig, settings)
     app.test_client_class = CsrfClient
     with app.app_context():
+        if not ON_POSTGRES:
+            quick_sqlite_commits(db.engine)
         drop_everything()
         upgrade()
     yield app

@@ -15,14 +15,29 @@ ON_POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
+# A commit returns once PostgreSQL has it in memory, not on disk: what a test sees is the
+# same (only a crash of the server could lose the last commits), and a test commits often.
+QUICK_COMMITS = {"options": "-c synchronous_commit=off"}
+
+
 def worker_database_url(url: str) -> str:
     """The PostgreSQL database this process tests on: `url` itself, or in a pytest-xdist
     worker `<database>_gw0`, `<database>_gw1`… on the same server, created when missing
-    (each worker empties its own, so the workers never see each other's rows)."""
+    (each worker empties its own, so the workers never see each other's rows); its
+    connections commit without waiting for the disk (QUICK_COMMITS)."""
     given = sa.make_url(database_url(url))
     if WORKER:
         given = ensure_database(given, f"{given.database}_{WORKER}")
-    return given.render_as_string(hide_password=False)
+    return given.update_query_dict(QUICK_COMMITS).render_as_string(hide_password=False)
+
+
+def quick_sqlite_commits(engine: sa.Engine) -> None:
+    """Let the SQLite test database's commits return without waiting for the disk
+    (synchronous=OFF): what a test sees is the same, only a power cut could lose data."""
+
+    @sa.event.listens_for(engine, "connect")
+    def unsynced(dbapi_connection, _record):
+        dbapi_connection.execute("PRAGMA synchronous = OFF")
 
 
 @contextmanager
