@@ -114,6 +114,17 @@ def table_rows(names) -> dict[str, list]:
     return rows
 
 
+def empty(conn: sa.Connection, tables: list[sa.Table]) -> None:
+    """Delete every row of the tables, dependants first; on PostgreSQL in one round trip (a
+    test's reset is some twenty statements, each a wait on the server otherwise)."""
+    if conn.dialect.name == "postgresql":
+        quote = conn.dialect.identifier_preparer.quote
+        conn.exec_driver_sql("; ".join(f"DELETE FROM {quote(t.name)}" for t in tables))
+    else:
+        for table in tables:
+            conn.execute(table.delete())
+
+
 def reset_to_demo_city() -> None:
     """The demo city and users exactly as seed_demo left them, and nothing else.
 
@@ -124,9 +135,7 @@ def reset_to_demo_city() -> None:
     db.session.remove()
     seeded = _seeded.get(str(db.engine.url), {})
     with db.engine.begin() as conn:
-        for table in reversed(db.metadata.sorted_tables):
-            if table.name not in seeded:
-                conn.execute(table.delete())
+        empty(conn, [t for t in reversed(db.metadata.sorted_tables) if t.name not in seeded])
     if not seeded or table_rows(seeded) != seeded:
         reset_database()
         seed_demo()
