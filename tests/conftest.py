@@ -9,6 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from werkzeug.datastructures import MultiDict
+from xdist.scheduler import LoadGroupScheduling
 
 from config import TestConfig
 from mediation import create_app
@@ -65,6 +66,30 @@ class CsrfClient(FlaskClient):
                 data["csrf_token"] = self.token or self.fetch_token()
             kwargs["data"] = data
         return super().post(*args, **kwargs)
+
+
+# Tests that `make test` (--dist loadgroup) gives to one pytest-xdist worker together, first:
+# the accessibility walks share what they have checked. pytest 9 names tests in a way that
+# xdist 3.8's own xdist_group mark cannot change, so the groups are chosen here by node id.
+RUN_TOGETHER = ("tests/browser/test_accessibility.py::",)
+
+
+class RunTogether(LoadGroupScheduling):
+    """xdist's loadgroup scheduling, each test on its own but those of RUN_TOGETHER."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        """The group of a test: its RUN_TOGETHER prefix, else as xdist would have it."""
+        for prefix in RUN_TOGETHER:
+            if nodeid.startswith(prefix):
+                return prefix
+        return super()._split_scope(nodeid)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Schedule --dist loadgroup with RunTogether (other modes as xdist does)."""
+    if config.getvalue("dist") == "loadgroup":
+        return RunTogether(config, log)
+    return None
 
 
 @pytest.fixture(scope="session")

@@ -16,12 +16,11 @@ from tests.stand_in import stand_in_pdf
 
 # A page's markup and colours are the same on either database: the walk runs on SQLite only,
 # which saves the PostgreSQL pass of `make test` the longest part of the browser tests.
-# The walks share one worker (`make test` distributes with --dist loadgroup), so that a
-# page's markup checked by one walk is not checked again by a walk on another worker.
+# The walks share one worker (conftest's RUN_TOGETHER), so that a page's markup checked by
+# one walk is not checked again by a walk on another worker.
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(ON_POSTGRES, reason="the accessibility walk runs on the SQLite pass"),
-    pytest.mark.xdist_group("accessibility"),
 ]
 
 ROLES = ["grid_demo", "mediator_demo", "street_demo", "judge_demo", "admin_demo", None]
