@@ -8,9 +8,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 PORT ?= 5000
 # make test spreads the suite over this many pytest-xdist workers (auto: one per core; 0: all
-# in one process), each with its own app, temporary folder and database.
+# in one process), each with its own app, temporary folder and database. loadgroup hands out
+# each test on its own, except the groups of tests/conftest.py's RUN_TOGETHER (the
+# accessibility walks, which share what they have checked): one worker takes each, first.
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist load
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 export FLASK_APP := wsgi.py
 
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk

@@ -79,10 +79,17 @@ def kind_of(url: str) -> str:
     return f"{path}?{urlencode(params)}" if params else path
 
 
+# The state a case page shows in its header, or null (one round trip to the browser).
+CASE_STATUS = """() => {
+  const badge = document.querySelector('[data-testid=case-header] [data-status]');
+  return badge ? badge.getAttribute('data-status') : null;
+}"""
+
+
 def case_kind(page) -> str:
     """A case page's kind includes its state: each state shows other forms and badges."""
-    status = page.locator("[data-testid=case-header] [data-status]").first
-    return f"state={status.get_attribute('data-status')}" if status.count() else ""
+    status = page.evaluate(CASE_STATUS)
+    return f"state={status}" if status is not None else ""
 
 
 def links_of(page, origin: str) -> list[str]:
@@ -134,16 +141,29 @@ SEND_EMPTY = """(index) => {
 }"""
 
 
+def address_of(url: str) -> str:
+    """A URL's path and query: the same page whether the link was written relative or not."""
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}"
+
+
 def walk(page, origin: str, checked: Checked, send_forms: bool = True) -> None:
-    """Check every kind of page reachable from the home page, and each form's error state."""
+    """Check every kind of page reachable from the home page, and each form's error state.
+
+    Each address is opened once: a case's page is linked from the home page, the list, the
+    notices and its own pages, and opening it again shows the same state (a form sent empty
+    changes nothing), so it would only be recognised as a kind already seen.
+    """
     queue = ["/", *TYPED]
     seen: set[str] = set()
+    opened: set[str] = set()
     sent: set[str] = set()
     while queue:
         url = queue.pop(0)
         kind = kind_of(url)
-        if kind in seen:
+        if kind in seen or address_of(url) in opened:
             continue
+        opened.add(address_of(url))
         page.goto(url)
         if kind.startswith("/cases/{id}") and kind.count("/") == 2:
             kind = f"{kind}?{case_kind(page)}"
@@ -157,13 +177,19 @@ def walk(page, origin: str, checked: Checked, send_forms: bool = True) -> None:
 
 
 def send_each_form(page, url: str, kind: str, sent: set[str], checked: Checked) -> None:
-    """Send each input-taking form of the page empty once, and check the page that answers."""
+    """Send each input-taking form of the page empty once, and check the page that answers.
+
+    The page is opened again before each form but the first (the walk goes on from its
+    queue, so nothing needs the page back after the last)."""
+    forms = {}
     for form in page.evaluate(SENDABLE_FORMS):
         action = kind_of(form["action"])
-        if action in sent:
-            continue
+        if action not in sent and action not in forms:
+            forms[action] = form["index"]
+    for number, (action, index) in enumerate(forms.items()):
         sent.add(action)
+        if number:
+            page.goto(url)
         with page.expect_navigation():
-            page.evaluate(SEND_EMPTY, form["index"])
+            page.evaluate(SEND_EMPTY, index)
         check(page, f"{kind} → {action} (sent empty)", checked)
-        page.goto(url)

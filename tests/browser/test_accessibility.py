@@ -10,11 +10,14 @@ import pytest
 from mediation.models.types import utcnow
 from tests.browser.accessibility import Checked, walk
 from tests.browser.steps import sign_in
-from tests.database import ON_POSTGRES
+from tests.database import ON_POSTGRES, reset_to_demo_city, restore_sqlite, save_sqlite
 from tests.factories import ROUTES, gen_case
+from tests.stand_in import stand_in_pdf
 
 # A page's markup and colours are the same on either database: the walk runs on SQLite only,
 # which saves the PostgreSQL pass of `make test` the longest part of the browser tests.
+# The walks share one worker (conftest's RUN_TOGETHER), so that a page's markup checked by
+# one walk is not checked again by a walk on another worker.
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(ON_POSTGRES, reason="the accessibility walk runs on the SQLite pass"),
@@ -41,14 +44,28 @@ def seen_markup():
     return set()
 
 
-@pytest.fixture
-def every_state(clean_state):
+@pytest.fixture(scope="module")
+def every_state_copy(app, tmp_path_factory):
     """A case in every state in grid_demo's grid, registered long ago (so overdue), and one
-    in mediation and one with a drafted agreement registered now (deadlines ahead)."""
-    for status in ROUTES:
-        gen_case(status=status)
-    gen_case(status="grid_mediation", now=utcnow())
-    gen_case(status="agreement_drafted", now=utcnow())
+    in mediation and one with a drafted agreement registered now (deadlines ahead): built
+    once through the real operations and kept as a copy of the database."""
+    copy = str(tmp_path_factory.mktemp("accessibility") / "every_state.sqlite")
+    with pytest.MonkeyPatch.context() as patch, app.app_context():
+        patch.setattr(app.extensions["documents.renderer"], "pdf", stand_in_pdf)
+        reset_to_demo_city()
+        for status in ROUTES:
+            gen_case(status=status)
+        gen_case(status="grid_mediation", now=utcnow())
+        gen_case(status="agreement_drafted", now=utcnow())
+        save_sqlite(copy)
+    return copy
+
+
+@pytest.fixture
+def every_state(clean_state, every_state_copy):
+    """The database as every_state_copy built it, whatever the walk before changed (its
+    user's language and text size, her sign-in)."""
+    restore_sqlite(every_state_copy)
 
 
 def choose_mode(page, locale: str, large: bool) -> None:
