@@ -180,6 +180,13 @@ class CaseListArgs(RequestSchema):
         validate=ma.validate.Range(min=1, max=MAX_PER_PAGE, error=PER_PAGE_RANGE),
         metadata={"description": f"每页条数，默认 20，最多 {MAX_PER_PAGE}"},
     )
+    cursor = Text(
+        validate=length(400),
+        metadata={
+            "description": "翻页位置：上一次结果的 next_cursor（下一页）或 prev_cursor（上一页）。"
+            "给出时不看 page；筛选条件须与上一次相同。深翻页请用它，比 page 快"
+        },
+    )
 
 
 class Consent(RequestSchema):
