@@ -5,9 +5,12 @@
 
 Users from seed_demo (password Demo@2026): admin_demo sees the whole city, street_demo one
 street (大智街道), mediator_demo one community's committee. Scenarios: unfiltered page 1 and
-a deep page, a status filter, the overdue filter, a free-text search (q) for a two-character
-name on page 1 and on a deep page, and for a three-character name. "Deep" is --deep-page, or
-the last page when there are fewer.
+a deep page, the deadline order, a status filter, the overdue filter, a free-text search (q)
+for a two-character name on page 1 and on a deep page, for a three-character name, for a
+case number and for a phone's last four digits (both taken from the newest case the user
+sees). "Deep" is --deep-page, or the last page when there are fewer; where the list pages
+by key (a `cursor` filter), the deep page is reached as a user walking there would reach it,
+with the cursor of the case just before it, else by its number.
 
 Targets, each timed in-process (no network), each request with a fresh database session:
 - query: mediation.cases.queries.list_cases (parse_filters, the count, the page of 20 with
@@ -39,10 +42,10 @@ from bench.common import (
     server_version,
 )
 from mediation.access.scoping import case_clause
-from mediation.cases.queries import list_cases, parse_filters
+from mediation.cases.queries import CaseFilters, list_cases, parse_filters
 from mediation.demo import DEMO_PASSWORD
 from mediation.extensions import db
-from mediation.models import User
+from mediation.models import Case, User
 
 USERS = ("admin_demo", "street_demo", "mediator_demo")
 # A two-character name (most common in China, and too short for trigram indexes) and a
@@ -62,14 +65,20 @@ class Scenario:
     deep: bool = False
 
 
+# "{number}" and "{phone_tail}" stand for the newest visible case's number and the last four
+# digits of its first party's phone, per user.
 SCENARIOS = (
     Scenario("all, page 1", {}),
     Scenario("all, deep page", {}, deep=True),
+    Scenario("sort=deadline, page 1", {"sort": "deadline"}),
+    Scenario("sort=deadline, deep page", {"sort": "deadline"}, deep=True),
     Scenario("status=street_mediation", {"status": "street_mediation"}),
     Scenario("overdue=true", {"overdue": "true"}),
     Scenario(f"q={SEARCH}, page 1", {"q": SEARCH}),
     Scenario(f"q={SEARCH}, deep page", {"q": SEARCH}, deep=True),
     Scenario(f"q={FULL_NAME}, page 1", {"q": FULL_NAME}),
+    Scenario("q=case number", {"q": "{number}"}),
+    Scenario("q=phone tail", {"q": "{phone_tail}"}),
 )
 
 
@@ -78,14 +87,26 @@ def has_route(app, path: str) -> bool:
     return any(rule.rule == path and "GET" in rule.methods for rule in app.url_map.iter_rules())
 
 
-def call_query(app, user_id: int, args: dict) -> int:
-    """list_cases as a request would run it; returns the total."""
+def call_query(app, user_id: int, args: dict):
+    """list_cases as a request would run it; returns the page."""
     with app.app_context():
         user = db.session.get(User, user_id)
         filters, page, per_page = parse_filters(MultiDict(args))
         result = list_cases(user, filters, page, per_page)
         db.session.remove()
-        return result.total
+        return result
+
+
+def samples_of(app, user_id: int) -> dict:
+    """The newest visible case's number and its first party's phone's last four digits."""
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        case = db.session.scalars(
+            sa.select(Case).where(case_clause(user)).order_by(Case.id.desc()).limit(1)
+        ).first()
+        phones = [p.phone for p in case.parties if p.phone] if case else []
+        db.session.remove()
+        return {"number": case.number if case else "-", "phone_tail": (phones or ["0000"])[0][-4:]}
 
 
 class PageClient:
@@ -140,13 +161,30 @@ def timed(call, requests: int) -> list[float]:
     return samples
 
 
-def scenario_args(app, user_id: int, scenario: Scenario, deep_page: int) -> tuple[dict, int]:
-    """The query arguments of a scenario for a user, and how many cases match."""
-    total = call_query(app, user_id, scenario.args)
-    args = dict(scenario.args)
+def scenario_args(
+    app, user_id: int, scenario: Scenario, deep_page: int, samples: dict
+) -> tuple[dict, str, str]:
+    """The query arguments of a scenario for a user, its label and how many cases match (with
+    "~" when the list estimated it)."""
+    args = {key: value.format(**samples) for key, value in scenario.args.items()}
+    first = call_query(app, user_id, args)
+    total = first.total
+    matching = str(total) if getattr(first, "total_exact", True) else f"~{total}"
+    label = scenario.name
     if scenario.deep:
-        args["page"] = str(max(1, min(deep_page, -(-total // 20))))
-    return args, total
+        page = max(1, min(deep_page, -(-total // 20)))
+        label += f" (p{page})"
+        if page > 1 and "cursor" in CaseFilters.__dataclass_fields__:
+            # The cursor after the case just before the page, as the previous page links it.
+            before = call_query(
+                app, user_id, {**args, "page": str((page - 1) * 20), "per_page": "1"}
+            )
+            if before.next_cursor:
+                args["cursor"] = before.next_cursor
+                label += " by cursor"
+            return args, label, matching
+        args["page"] = str(page)
+    return args, label, matching
 
 
 def explain(app, user_id: int, args: dict) -> None:
@@ -154,7 +192,10 @@ def explain(app, user_id: int, args: dict) -> None:
     explain_sent(
         app,
         lambda: call_query(app, user_id, args),
-        lambda statement: "FROM cases" in statement or "FROM parties" in statement,
+        lambda statement: (
+            ("FROM cases" in statement or "FROM parties" in statement)
+            and not statement.startswith("EXPLAIN")
+        ),
     )
 
 
@@ -192,6 +233,7 @@ def main(argv=None) -> None:
         }
         ids = {name: user.id for name, user in users.items()}
         db.session.remove()
+    picked = {name: samples_of(app, user_id) for name, user_id in ids.items()}
     scenarios = [s for s in SCENARIOS if not args.only or args.only in s.name]
     print(f"case list on {engine_version}; {machine()}; targets: {', '.join(targets)}")
     if missing:
@@ -204,8 +246,9 @@ def main(argv=None) -> None:
         if "api" in targets:
             clients["api"] = ApiClient(app, username)
         for scenario in scenarios:
-            query_args, total = scenario_args(app, ids[username], scenario, args.deep_page)
-            label = f"{scenario.name} (p{query_args.get('page', 1)})"
+            query_args, label, total = scenario_args(
+                app, ids[username], scenario, args.deep_page, picked[username]
+            )
             if args.explain:
                 print(f"\n===== {username}: {label}, {total} matching")
                 explain(app, ids[username], query_args)

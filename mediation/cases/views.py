@@ -216,6 +216,7 @@ def render_list(result, problem: str | None = None):
     """The list page with its filter bar."""
     args = request.args.to_dict()
     args.pop("page", None)
+    args.pop("cursor", None)
     sort = args.get("sort") or DEFAULT_SORT
     sorts = forms.sort_choices()
     return render_template(
@@ -228,8 +229,22 @@ def render_list(result, problem: str | None = None):
         sorts=sorts,
         sort=sort,
         sort_caption=_("排序：%(order)s", order=dict(sorts).get(sort, "")),
-        regions=forms.region_choices(current_user),
+        total_caption=total_caption(result) if result else "",
+        # Two levels below the top and the way to the chosen region: a city's 2 459 grids
+        # made the admin's page 20–230 ms slower (bench/README.md).
+        regions=forms.region_choices(current_user, depth=2, near=args.get("region")),
     )
+
+
+def total_caption(result) -> str:
+    """共 N 件 when counted; 约 N 件 (two significant digits) when estimated; N+ 件 when
+    the count stopped at its cap and there is no better estimate."""
+    if result.total_exact:
+        return _("共 %(n)s 件", n=result.total)
+    if result.total > result.total_at_least:
+        rounded = round(result.total, 2 - len(str(result.total)))
+        return _("约 %(n)s 件", n=f"{rounded:,}")
+    return _("%(n)s+ 件", n=f"{result.total_at_least - 1:,}")
 
 
 @bp.route("/new", methods=["GET", "POST"])

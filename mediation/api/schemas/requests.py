@@ -38,7 +38,7 @@ from mediation.api.schemas.fields import (
 )
 from mediation.cases.cleaning import MAX_PARTIES, MAX_SIGNATURE_IMAGE, PARTY_TEXT_FIELDS
 from mediation.cases.operations.court import RULING_TEXT_LIMIT
-from mediation.cases.queries import MAX_PAGE, MAX_PER_PAGE
+from mediation.cases.queries import MAX_PAGE, MAX_PER_PAGE, SORT_LABELS
 from mediation.models import cases
 from workflows import (
     CATEGORIES,
@@ -188,6 +188,20 @@ class CaseListArgs(RequestSchema):
     per_page = TextNumber(
         validate=ma.validate.Range(min=1, max=MAX_PER_PAGE, error=PER_PAGE_RANGE),
         metadata={"description": f"每页条数，默认 20，最多 {MAX_PER_PAGE}"},
+    )
+    sort = Text(
+        validate=one_of(SORT_LABELS, "排序方式"),
+        metadata={
+            "description": "received：受理时间，最新在前（默认）；"
+            "deadline：期限，最近在前；number：案号"
+        },
+    )
+    cursor = Text(
+        validate=length(400),
+        metadata={
+            "description": "翻页位置：上一次结果的 next_cursor（下一页）或 prev_cursor（上一页）。"
+            "给出时不看 page；筛选条件须与上一次相同。深翻页请用它，比 page 快"
+        },
     )
 
 

@@ -25,6 +25,7 @@ from mediation.api.schemas.fields import (
     output_code,
     through,
 )
+from mediation.cases.paging import COUNT_CAP
 from mediation.models import cases
 from mediation.models.regions import LEVELS
 from mediation.privacy import mask_id_number, mask_phone
@@ -368,9 +369,28 @@ class CasePageOut(ma.Schema):
     """One page of the case list (mediation.cases.queries.CasePage)."""
 
     items = ma.fields.List(ma.fields.Nested(CaseSummary))
-    total = ma.fields.Integer()
-    page = ma.fields.Integer()
+    total = ma.fields.Integer(
+        metadata={
+            "description": f"符合条件的案件数。超过 {COUNT_CAP} 件时不再逐件计数："
+            "total_is_estimate 为 true，total 为数据库的估计值（不小于 total_at_least）"
+        }
+    )
+    total_is_estimate = ma.fields.Boolean(
+        metadata={"description": "true：total 是估计值，不是精确计数"},
+    )
+    total_at_least = ma.fields.Integer(
+        metadata={"description": "确知的下限：精确计数时等于 total，否则为已数到的件数"}
+    )
+    page = ma.fields.Integer(
+        allow_none=True, metadata={"description": "页码；按 cursor 翻到的页为 null"}
+    )
     per_page = ma.fields.Integer()
+    next_cursor = ma.fields.String(
+        allow_none=True, metadata={"description": "下一页的 cursor；没有下一页为 null"}
+    )
+    prev_cursor = ma.fields.String(
+        allow_none=True, metadata={"description": "上一页的 cursor；第一页为 null"}
+    )
 
 
 @always_present

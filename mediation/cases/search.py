@@ -1,0 +1,90 @@
+"""Free-text search of the case list: a case number, a title, a party's name or a phone's tail.
+
+A case matches when the text occurs literally (`%`, `_` and `\\` are plain characters) in its
+number or title or in one of its parties' names, or, for four to eleven ASCII digits, when one
+of its parties' phones ends with them (a 手机尾号). The same rule has two forms:
+
+- everywhere, a plain one: `LIKE` on each column and an `EXISTS` on the parties. Correct, but
+  at a million cases it reads every case and every party (≈ 1 s; bench/README.md);
+- on PostgreSQL, for two characters or more, an indexed one: a UNION of case ids, each branch
+  first narrowed by a GIN index on the column's bigrams (`bigrams()`, migration 5e1d2c3b4a69)
+  or, for a phone's tail, a btree on the reversed phone, then checked with the same `LIKE`.
+  Every bigram of the text is a bigram of a column containing it, so the index only narrows
+  and the `LIKE` decides: both forms find the same cases. Chinese names are two characters,
+  too short for pg_trgm's trigrams; pg_bigm is not packaged with Debian's PostgreSQL.
+
+One character has no bigram and keeps the plain form.
+"""
+
+import re
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from mediation.extensions import db
+from mediation.models import Case, Party
+
+PHONE_TAIL = re.compile(r"[0-9]{4,11}")
+FEW_IDS = 5_000
+# Bigrams of nearly every case number (（2026）大智里人调字第1477号) or title (…纠纷): their
+# posting lists hold about every case, and reading them took a whole number's search to 85 ms
+# at 1M cases. The index is asked for the text's other bigrams; the LIKE still checks all.
+COMMON_BIGRAMS = frozenset({"（2", "20", "02", "人调", "调字", "字第", "纠纷"})
+
+
+def search_clause(q: str, dialect: str):
+    """A condition on `cases` true for the cases matching q (see the module docstring).
+
+    On PostgreSQL the matching ids are read first, city-wide, and given to the list as an
+    array when there are at most FEW_IDS: PostgreSQL cannot tell how few rows a LIKE keeps
+    and, taking them for one, joined a street's regions once per match (300 ms at 1M); an
+    array's length it knows. More matches than that stay a subquery.
+    """
+    if dialect != "postgresql" or len(q) < 2:
+        return _plain_match(q)
+    ids = _indexed_ids(q)
+    found = db.session.scalars(sa.select(ids.subquery().c[0]).limit(FEW_IDS + 1)).all()
+    if len(found) > FEW_IDS:
+        return Case.id.in_(ids)
+    return Case.id == sa.any_(sa.literal(found, ARRAY(sa.Integer)))
+
+
+def _plain_match(q: str):
+    """The rule as LIKE and EXISTS, for any database and any length."""
+    party_match = Party.name.contains(q, autoescape=True)
+    if PHONE_TAIL.fullmatch(q):
+        party_match = sa.or_(party_match, Party.phone.endswith(q, autoescape=True))
+    return sa.or_(
+        Case.number.contains(q, autoescape=True),
+        Case.title.contains(q, autoescape=True),
+        sa.select(Party.id).where(Party.case_id == Case.id, party_match).exists(),
+    )
+
+
+def _narrowed(column, q: str):
+    """PostgreSQL: the column contains q, narrowed first by the GIN index on its bigrams
+    (all of q's but the common ones; none left, the LIKE alone)."""
+    grams = sorted({q[i : i + 2] for i in range(len(q) - 1)} - COMMON_BIGRAMS)
+    contains = column.contains(q, autoescape=True)
+    if not grams:
+        return contains
+    return sa.and_(sa.func.bigrams(column).op("@>")(sa.literal(grams, ARRAY(sa.Text))), contains)
+
+
+def _indexed_ids(q: str):
+    """PostgreSQL: the ids of the matching cases, one indexed branch per column."""
+    # Aliases, so that the branches do not correlate with the outer `cases` of the list.
+    number_case, title_case = so.aliased(Case), so.aliased(Case)
+    branches = [
+        sa.select(number_case.id).where(_narrowed(number_case.number, q)),
+        sa.select(title_case.id).where(_narrowed(title_case.title, q)),
+        sa.select(Party.case_id).where(_narrowed(Party.name, q)),
+    ]
+    if PHONE_TAIL.fullmatch(q):
+        # Digits only: nothing to escape. The reversed tail is a prefix of the reversed phone,
+        # which ix_parties_phone_reversed (text_pattern_ops) serves in any collation.
+        branches.append(
+            sa.select(Party.case_id).where(sa.func.reverse(Party.phone).like(q[::-1] + "%"))
+        )
+    return sa.union(*branches)

@@ -1,0 +1,151 @@
+"""The case list's free-text search finds exactly what a plain scan finds, literally, in scope.
+
+The plain scan is Python over every case the user may see: the text in the number, the
+title or a party's name, or four to eleven digits ending a party's phone. On PostgreSQL the
+list answers two characters or more through the bigram and reversed-phone indexes
+(mediation.cases.search); one character and SQLite take the LIKE path. Run on both.
+"""
+
+import random
+
+import pytest
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mediation.access.scoping import case_clause
+from mediation.cases.queries import CaseFilters, list_cases
+from mediation.extensions import db
+from mediation.models import Case
+from tests.factories import (
+    GRID,
+    NEIGHBOUR_GRID,
+    OTHER_COMMUNITY_GRID,
+    OTHER_DISTRICT_GRID,
+    USERNAMES,
+    gen_case,
+    person,
+    user,
+)
+
+# Few characters, so that names, titles and numbers share bigrams and contain each other;
+# the LIKE wildcards and the escape character among them.
+LETTERS = "张伟明王芳%_\\"
+DIGITS = "0123456789"
+# Who registers on each grid (each may intake there).
+CLERKS = {
+    GRID: "grid_demo",
+    NEIGHBOUR_GRID: "mediator_demo",
+    OTHER_COMMUNITY_GRID: "street_demo",
+    OTHER_DISTRICT_GRID: "mediator_other",
+}
+
+
+def word(rng: random.Random, low: int, high: int) -> str:
+    """A random string of LETTERS."""
+    return "".join(rng.choice(LETTERS) for _ in range(rng.randint(low, high)))
+
+
+def phone(rng: random.Random) -> str:
+    """A random valid mobile; its last digits often repeat another's."""
+    return "139" + "".join(rng.choice("0123") for _ in range(8))
+
+
+@pytest.fixture
+def corpus() -> list[str]:
+    """Eighteen cases over four grids (two streets, two districts) with random titles, party
+    names and phones; returns the texts a user might search for (names, titles, numbers,
+    phones)."""
+    rng = random.Random(11)
+    texts = []
+    for n in range(18):
+        grid = list(CLERKS)[n % len(CLERKS)]
+        parties = [
+            person("applicant", word(rng, 1, 4), phone=phone(rng)),
+            person("respondent", word(rng, 2, 4), "female", phone=phone(rng)),
+        ]
+        case = gen_case(
+            CLERKS[grid], "intake", grid, title=word(rng, 2, 8) + "纠纷", parties=parties
+        )
+        texts += [
+            case.number,
+            case.title,
+            *(p["name"] for p in parties),
+            *(p["phone"] for p in parties),
+        ]
+    db.session.commit()
+    return texts
+
+
+def found(username: str, q: str) -> set[int]:
+    """The ids the list finds for q, every page of it."""
+    page = list_cases(user(username), CaseFilters(q=q), 1, 100)
+    assert page.total_exact and page.next_cursor is None
+    return {case.id for case in page.items}
+
+
+def scanned(username: str, q: str) -> set[int]:
+    """The ids a plain scan finds: Python over every case the user may see."""
+    visible = db.session.scalars(
+        sa.select(Case).where(case_clause(user(username))).options(so.selectinload(Case.parties))
+    ).all()
+
+    def matches(case: Case) -> bool:
+        texts = [case.number, case.title, *(party.name for party in case.parties)]
+        tail = q.isascii() and q.isdigit() and 4 <= len(q) <= 11
+        phones = [party.phone or "" for party in case.parties] if tail else []
+        return any(q in text for text in texts) or any(p.endswith(q) for p in phones)
+
+    return {case.id for case in visible if matches(case)}
+
+
+def pieces(text: str):
+    """Any substring of text, and any tail of it."""
+    return st.tuples(st.integers(0, len(text) - 1), st.integers(1, len(text))).map(
+        lambda bounds: text[bounds[0] : max(bounds[0] + 1, bounds[1])]
+    )
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_search_finds_what_a_plain_scan_finds(corpus, data):
+    """For substrings of real names, titles, numbers and phones, and random text with `%`, `_`
+    and `\\`, every user finds exactly the cases of her jurisdiction a scan finds."""
+    q = data.draw(
+        st.one_of(
+            st.sampled_from(corpus).flatmap(pieces),
+            st.text(LETTERS + DIGITS, min_size=1, max_size=5),
+        ),
+        label="q",
+    )
+    username = data.draw(st.sampled_from(USERNAMES), label="user")
+    assert found(username, q) == scanned(username, q)
+
+
+def test_search_is_literal_and_finds_phone_tails(corpus):
+    """`%` and `_` match only themselves; a phone is found by its last four digits and not by
+    its first ones; a name is found only in the jurisdiction."""
+    gen_case(
+        "grid_demo",
+        "intake",
+        GRID,
+        title="百分号纠纷",
+        parties=[
+            person("applicant", "周%明", phone="13800001234"),
+            person("respondent", "吴_红", "female", phone="13911117788"),
+        ],
+    )
+    db.session.commit()
+    one = found("street_demo", "周%明")
+    assert len(one) == 1
+    assert found("street_demo", "周_明") == set()  # `_` is not "any character"
+    assert found("street_demo", "%") >= one and found("street_demo", "吴_") == one
+    assert found("street_demo", "周%") == one and found("street_demo", "周") == one
+    assert found("street_demo", "1234") == one and found("street_demo", "7788") == one
+    assert found("street_demo", "1380") == set()  # the head of a phone is not its tail
+    assert found("street_demo", "00001234") == one
+    assert found("mediator_other", "周%明") == set()  # another district's
+    assert found("judge_demo", "周%明") == set()  # not sent to her court
