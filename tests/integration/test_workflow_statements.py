@@ -1,11 +1,11 @@
 """What a transition sends to the database, statement by statement (bench/README.md §9).
 
-A transition reads its case once: the row (held, in the user's jurisdiction), its parties,
-agreement, the guards' counts and the chain's last seq, in one statement. It then counts the
-case's statistical events, writes the row once (the compare-and-set of its version and chain
-head, with its status, clock and side-effect columns), appends the audit event, counts the
-events again and adds the difference to the roll-ups. A statement more is a regression: the
-list below says which one.
+A transition takes its case's row, then reads the case once: the row (in the user's
+jurisdiction), its parties, agreement, the guards' counts and the chain's last seq, in one
+statement. It then counts the case's statistical events, writes the row once (the
+compare-and-set of its version and chain head, with its status, clock and side-effect
+columns), appends the audit event, counts the events again and adds the difference to the
+roll-ups. A statement more is a regression: the list below says which one.
 """
 
 import re
@@ -19,8 +19,9 @@ from mediation.stats import rollups
 from tests.database import ON_POSTGRES
 from tests.factories import gen_case, later, payload_for, user
 
-# SQLite has no row lock: the transaction takes the database's by a write that changes nothing.
-LOCK = [] if ON_POSTGRES else ["UPDATE cases"]
+# The row lock (SQLite has none: a write that changes nothing takes the database's), then the
+# case read in a statement of its own, so that it sees what the writer before left.
+LOCK = ["SELECT cases"] if ON_POSTGRES else ["UPDATE cases"]
 HELD = [*LOCK, "SELECT cases", "SELECT events"]
 WRITTEN = ["UPDATE cases", "INSERT audit_events", "SELECT events"]
 ROLLED_UP = ["INSERT stats_rollups", "INSERT stats_mediator_rollups"]

@@ -34,16 +34,14 @@ HELD = (
 )
 
 
-def get_case(
-    user: User | None, case_id: int, *, for_update: bool = False, held: bool = False
-) -> Case:
+def get_case(user: User | None, case_id: int, *, held: bool = False) -> Case:
     """The case if it exists and lies in the user's jurisdiction (None: the system); else 404.
 
-    The jurisdiction is checked by the statement that reads the case. for_update takes the row
-    lock with it (PostgreSQL's SELECT … FOR UPDATE); held reads what HELD names with it.
+    The jurisdiction is checked by the statement that reads the case; held reads what HELD
+    names with it.
     """
     kind, params = one_case_scope(user) if user is not None else (None, {})
-    stmt = _case_statement(kind, for_update, held)
+    stmt = _case_statement(kind, held)
     case = db.session.scalars(stmt, {"case_id": case_id, **params}).unique().one_or_none()
     if case is None:
         raise NotFound("案件不存在，或不在您的辖区内。")
@@ -51,15 +49,13 @@ def get_case(
 
 
 @functools.cache
-def _case_statement(scope: str | None, for_update: bool, held: bool):
+def _case_statement(scope: str | None, held: bool):
     """The statement that reads one case (:case_id), built once per kind of reading."""
     stmt = sa.select(Case).where(Case.id == sa.bindparam("case_id", type_=sa.Integer))
     if scope is not None:
         stmt = stmt.where(one_case_clause(scope))
     if held:
         stmt = stmt.options(*HELD)
-    if for_update:
-        stmt = stmt.with_for_update(of=Case)
     return stmt.execution_options(populate_existing=True)
 
 
@@ -79,20 +75,27 @@ def get_case_for_update(user: User | None, case_id: int, *, counted: bool = True
     for known in list(db.session.identity_map.values()):
         if known is not user:
             db.session.expire(known)
-    if db.engine.dialect.name == "postgresql":
-        case = get_case(user, case_id, for_update=True, held=True)
-    else:
-        db.session.execute(
-            sa.update(Case)
-            .where(Case.id == case_id)
-            .values(audit_head=Case.audit_head)
-            .execution_options(synchronize_session=False)
-        )
-        case = get_case(user, case_id, held=True)
+    connection = db.session.connection()
+    connection.execute(_lock_statement(connection.dialect.name), {"case_id": case_id})
+    # A statement of its own, after the lock: PostgreSQL reads a locked row as the writer
+    # before us left it, but the rest of a statement that waited for the lock (the parties,
+    # the counts, the chain's seq) as it stood when the statement began.
+    case = get_case(user, case_id, held=True)
     # The statistics add the difference the operation makes to the case (stats.rollups).
     if counted:
         rollups.note_before(case.id)
     return case
+
+
+@functools.cache
+def _lock_statement(dialect_name: str):
+    """What takes the case row (:case_id) until commit, built once per database."""
+    cases = Case.__table__
+    row = cases.c.id == sa.bindparam("case_id", type_=sa.Integer)
+    if dialect_name == "postgresql":
+        return sa.select(cases.c.id).where(row).with_for_update()
+    # SQLite has no row locks: a write that changes nothing takes the database's.
+    return cases.update().where(row).values(audit_head=cases.c.audit_head)
 
 
 def checked_version(version) -> int:
