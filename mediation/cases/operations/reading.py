@@ -71,9 +71,10 @@ def get_case_for_update(user: User | None, case_id: int, *, counted: bool = True
     operation that changes no figure (a session, a signature, a reveal) passes counted=False.
     """
     # Whatever the session read before may be stale, but the acting user: the request loaded
-    # her, and reading her again would cost a statement.
+    # her, and reading her again would cost a statement. (A view passes Flask-Login's proxy.)
+    actor = getattr(user, "_get_current_object", lambda: user)()
     for known in list(db.session.identity_map.values()):
-        if known is not user:
+        if known is not actor:
             db.session.expire(known)
     connection = db.session.connection()
     connection.execute(_lock_statement(connection.dialect.name), {"case_id": case_id})
