@@ -13,7 +13,8 @@ accept → escalate → terminate, three transitions per case, as the case's med
   the event hashed like mediation.audit.build_event so the chain stays valid.
 
 Each path runs on one thread, then on --workers threads, then in --workers forked processes
-(as gunicorn workers run), each worker with cases of its own.
+(as gunicorn workers run), each worker with cases of its own. Half of the warm-up is counted:
+the statements apply_transition sends and the client CPU each path spends, per transition.
 Used cases end in mediation_failed: every run consumes about 2 × n intake cases.
 """
 
@@ -132,6 +133,9 @@ INSERT = (
 )
 
 
+FLOOR_STATEMENTS = 2  # the UPDATE and the INSERT (through psycopg: no SQLAlchemy event)
+
+
 def through_bare_sql(app, targets: list[Target], latencies: list[float]) -> None:
     """Fire the same cycle as one UPDATE + one INSERT per transition, nothing else."""
     with app.app_context():
@@ -187,6 +191,27 @@ def through_bare_sql(app, targets: list[Target], latencies: list[float]) -> None
                 latencies.append(time.perf_counter() - tick)
     finally:
         raw.close()
+
+
+def costs(app, work, targets: list[Target]) -> tuple[float, float]:
+    """Statements sent (SQLAlchemy's, so not the floor's own two) and client CPU ms, per
+    transition of work on one thread."""
+    sent = []
+
+    def note(*_args):
+        sent.append(1)
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", note)
+    tick = time.thread_time()
+    try:
+        work(app, targets, [])
+    finally:
+        cpu = time.thread_time() - tick
+        with app.app_context():
+            sa.event.remove(db.engine, "before_cursor_execute", note)
+    done = len(CYCLE) * len(targets)
+    return len(sent) / done, cpu * 1000 / done
 
 
 def measure(app, path: str, work, targets: list[Target], workers: int, kind: str) -> Run:
@@ -325,8 +350,12 @@ def main(argv=None) -> None:
         engine_version = server_version(db.engine)
         targets = intake_targets(2 * WARM_UP_CASES + per_run * len(plan))
     warm, targets = targets[: 2 * WARM_UP_CASES], targets[2 * WARM_UP_CASES :]
-    through_operations(app, warm[:WARM_UP_CASES], [])
-    through_bare_sql(app, warm[WARM_UP_CASES:], [])
+    half = WARM_UP_CASES // 2
+    through_operations(app, warm[:half], [])
+    through_bare_sql(app, warm[WARM_UP_CASES : WARM_UP_CASES + half], [])
+    # The other half of the warm-up, counted: what one transition costs the client.
+    ops_costs = costs(app, through_operations, warm[half:WARM_UP_CASES])
+    floor_costs = costs(app, through_bare_sql, warm[WARM_UP_CASES + half :])
     runs = []
     for n, (path, work, workers, kind) in enumerate(plan):
         mine = targets[n * per_run : (n + 1) * per_run]
@@ -334,6 +363,11 @@ def main(argv=None) -> None:
         print(f"  {path}, {runs[-1].how}: {runs[-1].rate:.0f}/s", flush=True)
     check_chains(app, warm + targets)
     report(runs, engine_version)
+    print(
+        f"per transition, on 1 thread: apply_transition sends {ops_costs[0]:.1f} statements "
+        f"and spends {ops_costs[1]:.2f} ms of client CPU; the floor sends {FLOOR_STATEMENTS} "
+        f"and spends {floor_costs[1]:.2f} ms"
+    )
     print(f"audit chains of the {len(warm) + len(targets)} cases used verify.")
 
 

@@ -1,5 +1,6 @@
 """The audit log: each case's events form a hash chain whose head is stored on the case."""
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -85,11 +86,26 @@ CHAIN_RETRIES = 5
 
 
 def next_seq(case: Case) -> int:
-    """The sequence number the case's next audit event gets."""
-    last = db.session.scalar(
-        sa.select(sa.func.max(AuditEvent.seq)).where(AuditEvent.case_id == case.id)
-    )
+    """The sequence number the case's next audit event gets: after the seq read with the case
+    when an operation took it (Case.audit_seq), else after the newest event's."""
+    last = case.audit_seq
+    if last is None:
+        last = db.session.scalar(
+            sa.select(sa.func.max(AuditEvent.seq)).where(AuditEvent.case_id == case.id)
+        )
     return (last or 0) + 1
+
+
+def unflushed(case: Case) -> dict:
+    """The case's columns changed in memory and not yet written, with their new values."""
+    state = sa.inspect(case)
+    columns = state.mapper.local_table.c
+    changed = {}
+    for key in state.committed_state:  # the attributes set since the case was read
+        attribute = state.attrs[key]
+        if key in columns and attribute.history.added:
+            changed[key] = attribute.value
+    return changed
 
 
 def append_event(
@@ -105,12 +121,15 @@ def append_event(
 
     The row moves only if its chain head is still the one this event links to and, for a
     transition (version given), its version is the one the user saw; then the version rises
-    by one and the status becomes `status`. Otherwise Conflict (the version moved: the user
-    must reload) or ChainMoved (only another event was appended: the caller may retry).
+    by one and the status becomes `status`, and every column the operation changed on the
+    case so far (its side effects, its clock) is written by the same UPDATE. Otherwise
+    Conflict (the version moved: the user must reload) or ChainMoved (only another event was
+    appended: the caller may retry).
     """
+    seq = next_seq(case)  # (when it has to ask the database, it flushes the changes first)
     event = build_event(
         case,
-        next_seq(case),  # its query also flushes the side effects already made to the case
+        seq,
         now,
         actor.id if actor else None,
         actor.role if actor else SYSTEM,
@@ -120,24 +139,45 @@ def append_event(
         fields.get("reason"),
         fields.get("payload") or {},
     )
-    claimed = {"audit_head": event.hash, "updated_at": now}
-    where = [Case.id == case.id, Case.audit_head == case.audit_head]
+    claimed = {**unflushed(case), "audit_head": event.hash, "updated_at": now}
+    where = {"claim_id": case.id, "claim_head": case.audit_head}
     if version is not None:
         claimed.update(version=version + 1, status=status)
-        where.append(Case.version == version)
-    moved = db.session.execute(
-        sa.update(Case).where(*where).values(**claimed).execution_options(synchronize_session=False)
-    )
+        where["claim_version"] = version
+    # Core statements on the session's connection: the case's changes are this UPDATE's to
+    # write (no flush first), and the event needs no unit of work.
+    connection = db.session.connection()
+    moved = connection.execute(_claim(version is not None), {**where, **claimed})
     if moved.rowcount != 1:
         current = db.session.scalar(sa.select(Case.version).where(Case.id == case.id))
         if version is not None and current != version:
             raise Conflict("案件刚被他人更新，请刷新后重试。")
         raise ChainMoved("案件刚被他人更新，请刷新后重试。")
-    db.session.add(event)
+    connection.execute(
+        _INSERT_EVENT, {column.key: getattr(event, column.key) for column in _EVENT_COLUMNS}
+    )
     rollups.note_changed(case.id)
-    for key, value in claimed.items():
+    for key, value in {**claimed, "audit_seq": seq}.items():
         # Already written by the UPDATE above: record it without a second UPDATE at commit.
         so.attributes.set_committed_value(case, key, value)
+
+
+@functools.cache
+def _claim(transition: bool):
+    """UPDATE cases SET <the parameters named after columns> WHERE the row is the one the
+    event was chained to (:claim_id, :claim_head; a transition: :claim_version), built once."""
+    cases = Case.__table__
+    where = [
+        cases.c.id == sa.bindparam("claim_id"),
+        cases.c.audit_head.is_not_distinct_from(sa.bindparam("claim_head", type_=sa.String)),
+    ]
+    if transition:
+        where.append(cases.c.version == sa.bindparam("claim_version"))
+    return cases.update().where(*where)
+
+
+_EVENT_COLUMNS = [c for c in AuditEvent.__table__.c if c.key != "id"]
+_INSERT_EVENT = AuditEvent.__table__.insert()
 
 
 def with_retries(work, retry_on=(Conflict,)):

@@ -1,9 +1,12 @@
 """Jurisdiction: what part of the region tree a user may see. Every case query goes through here."""
 
+import functools
+
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from mediation.extensions import db
-from mediation.models import Region, User
+from mediation.models import Committee, Region, User
 
 
 def region_roots(user: User) -> list[Region]:
@@ -65,6 +68,47 @@ def case_clause(user: User):
     if user.role == "judge":
         return Case.court_id == user.court_id if user.court_id else sa.false()
     return Case.grid_id.in_(visible_region_ids(user))
+
+
+def within_unit(region_id, committee_id, unit_region_id):
+    """SQL, true when the region `region_id` lies in a unit's subtree: the committee's region
+    when the unit is a committee, else the unit's region (User.home_region, read by the
+    statement itself). Each argument is a column or a value."""
+    region, home = so.aliased(Region), so.aliased(Region)
+    committee_region = (
+        sa.select(Committee.region_id)
+        .where(Committee.id == committee_id)
+        .correlate_except(Committee)
+        .scalar_subquery()
+    )
+    return sa.exists().where(
+        region.id == region_id,
+        home.id == sa.func.coalesce(committee_region, unit_region_id),
+        # Region.is_within, exactly: no LIKE pattern made of a path.
+        sa.func.substr(region.path, 1, sa.func.length(home.path)) == home.path,
+    )
+
+
+def one_case_scope(user: User) -> tuple[str, dict]:
+    """How a statement that reads one case checks the user's jurisdiction: the kind of its
+    clause (one_case_clause) and the parameters that name the user's unit."""
+    if user.role == "judge":
+        return "court", {"scope_court_id": user.court_id}
+    return "unit", {"scope_committee_id": user.committee_id, "scope_region_id": user.region_id}
+
+
+@functools.cache
+def one_case_clause(kind: str):
+    """case_clause for one case, built once with the unit as parameters (one_case_scope): the
+    same cases, checked by the statement that reads the case without loading the user's unit
+    first. (A list keeps case_clause, whose region ids serve an index.) No court or no unit
+    given: nothing."""
+    from mediation.models import Case
+
+    if kind == "court":
+        return Case.court_id == sa.bindparam("scope_court_id", type_=sa.Integer)
+    committee = sa.bindparam("scope_committee_id", type_=sa.Integer)
+    return within_unit(Case.grid_id, committee, sa.bindparam("scope_region_id", type_=sa.Integer))
 
 
 def scope_cases(stmt, user: User):

@@ -18,6 +18,7 @@ from mediation.errors import Forbidden
 from mediation.extensions import db
 from mediation.i18n import label_of
 from mediation.models import AdminEvent, Committee, Region, User
+from mediation.stats import rollups
 
 GRID_SUFFIX = re.compile(r"[0-9]{2}")  # a grid's code: its community's code and two digits
 COMMITTEE_CODE = re.compile(r"[A-Za-z0-9-]{3,32}")
@@ -119,6 +120,8 @@ def add_grid(actor: User, data: dict) -> Region:
     db.session.add(grid)
     record(actor, "grid_added", f"region:{code}", {"name": name, "parent": community.code})
     commit_or_refuse(code)
+    # The roll-ups' lineages cached in this process may hold the id the grid got (rollups).
+    rollups.forget_lineages()
     return grid
 
 

@@ -137,6 +137,11 @@ class Case(db.Model):
     decline_reason: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     # Hash of the newest audit event of this case: the head of its chain.
     audit_head: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    # Read with the case by the statement that holds it for an operation (operations.reading),
+    # else None: the last audit event's seq, and what the guards count of its records.
+    audit_seq: so.Mapped[int | None] = so.query_expression()
+    session_count: so.Mapped[int | None] = so.query_expression()
+    performance_recorded: so.Mapped[bool | None] = so.query_expression()
 
     committee: so.Mapped[Committee] = so.relationship()
     grid: so.Mapped[Region] = so.relationship()

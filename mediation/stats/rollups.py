@@ -9,9 +9,7 @@ computes every row afresh, for data loaded around the operations (bench.generate
 """
 
 import functools
-from collections import defaultdict
 from decimal import Decimal
-from itertools import product
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -25,7 +23,6 @@ from mediation.stats.readers import clean
 
 BEFORE = "stats_before"
 CHANGED = "stats_changed"
-LINEAGE = "stats_lineage"
 VIEW_MONTHS = (("period", "period_month"), ("cohort", "cohort_month"))
 VALUES = (*MEASURES, "amount")
 
@@ -50,43 +47,47 @@ def note_created(case_id: int) -> None:
     db.session.info.setdefault(CHANGED, set()).add(case_id)
 
 
-def contributions(case_id: int) -> dict:
-    """Every roll-up cell the case counts in, with its values there: {(table, key): values}."""
-    rows = db.session.execute(_case_cells(), {"case_ids": [case_id]}).mappings()
-    cells: dict = defaultdict(lambda: defaultdict(Decimal))
-    for row in rows:
+def contributions(case_id: int) -> dict[tuple, tuple[int, ...]]:
+    """The case's events summed per grid cell: {(grid, category, source, mediator, level,
+    period month, cohort month, days): (each of VALUES, the amount in cents)}. Integers, so
+    that a difference of two is exact; each cell counts in its grid's ancestors too (`_rows`)."""
+    cells = {}
+    for row in db.session.execute(_case_cells(), {"case_ids": [case_id]}).mappings():
         values = clean(row)  # SQLite sums amounts as floats
-        for region_id, (view, month_column) in product(ancestors(row["grid_id"]), VIEW_MONTHS):
-            month = row[month_column]
-            main = (view, month, region_id, row["category"], row["source"], row["level"])
-            by_mediator = (view, month, region_id, row["mediator_id"])
-            for name in VALUES:
-                cells[("main", main)][name] += values[name]
-                cells[("mediator", by_mediator)][name] += values[name]
-            if row["days"] is not None:
-                cells[("days", (view, month, region_id, row["days"]))]["cases"] += values[
-                    "succeeded"
-                ]
+        values["amount"] = int(values["amount"] * 100)
+        cells[tuple(row[name] for name in GRID_CELL)] = tuple(values[name] for name in VALUES)
     return cells
 
 
-def ancestors(grid_id: int) -> list[int]:
-    """The grid and every region above it, read from its path of codes (once a transaction)."""
-    known = db.session.info.setdefault(LINEAGE, {})
-    if grid_id not in known:
+# The key of a grid cell (contributions), and the parts of it that key each table's rows.
+GRID_CELL = (*CELL, "period_month", "cohort_month", "days")
+_LINEAGES: dict[int, tuple[int, ...]] = {}
+
+
+def ancestors(grid_id: int) -> tuple[int, ...]:
+    """The grid and every region above it, read from its path of codes once per process: a
+    grid's codes and path never change (mediation.admin.regions), so neither do they. A grid
+    added by the map's operations forgets them all (`forget_lineages`), for a database that
+    gave its id out again (one emptied between tests)."""
+    known = _LINEAGES.get(grid_id)
+    if known is None:
         path = db.session.scalar(sa.select(Region.path).where(Region.id == grid_id)) or ""
         codes = [code for code in path.split("/") if code]
-        known[grid_id] = list(
-            db.session.scalars(sa.select(Region.id).where(Region.code.in_(codes)))
-        )
-    return known[grid_id]
+        known = tuple(db.session.scalars(sa.select(Region.id).where(Region.code.in_(codes))))
+        _LINEAGES[grid_id] = known
+    return known
+
+
+def forget_lineages() -> None:
+    """Read every grid's ancestors afresh when next needed."""
+    _LINEAGES.clear()
 
 
 @functools.cache
 def _case_cells():
     """The events of some cases (:case_ids) summed per grid cell: one statement, built once."""
     ev = events(case_ids=sa.bindparam("case_ids", expanding=True))
-    cell = (*(ev.c[c] for c in CELL), ev.c.period_month, ev.c.cohort_month, ev.c.days)
+    cell = [ev.c[name] for name in GRID_CELL]
     return sa.select(*cell, *summed(ev)).group_by(*cell)
 
 
@@ -108,57 +109,91 @@ TABLES = {
 
 
 def apply_changes(session: so.Session) -> None:
-    """Add each changed case's new events minus its old ones to the roll-up rows. The grids'
-    lineage read by `note_before` serves here too, and is forgotten with the transaction."""
+    """Add each changed case's new events minus its old ones to the roll-up rows."""
     changed = session.info.pop(CHANGED, set())
     before = session.info.pop(BEFORE, {})
-    try:
-        if changed:
-            _add_deltas(session, changed, before)
-    finally:
-        session.info.pop(LINEAGE, None)
+    if changed:
+        _add_deltas(session, changed, before)
 
 
 def _add_deltas(session: so.Session, changed: set[int], before: dict) -> None:
-    """The changed cases' contributions now minus those noted before, upserted."""
+    """The changed cases' contributions now minus those noted before, per grid cell; the
+    cells that changed are added to the rows of their grid and every region above it."""
     session.flush()
-    delta: dict = defaultdict(lambda: defaultdict(Decimal))
-    for case_id in sorted(changed):
-        for cell, values in contributions(case_id).items():
-            for name, value in values.items():
-                delta[cell][name] += value
-        for cell, values in before.get(case_id, {}).items():
-            for name, value in values.items():
-                delta[cell][name] -= value
-    rows = defaultdict(list)
-    # A fixed order of rows: two transactions adding to the same rows never deadlock.
-    for (table, key), values in sorted(delta.items(), key=lambda item: repr(item[0])):
-        if any(values.values()):
-            names = TABLES[table][1]
-            rows[table].append({**dict(zip(names, key, strict=True)), **values})
-    for table, batch in rows.items():
-        _add(session, *TABLES[table], batch)
+    delta: dict[tuple, list[int]] = {}
+    for case_id in changed:
+        now, then = contributions(case_id), before.get(case_id, {})
+        for cell in now.keys() | then.keys():
+            new, old = now.get(cell), then.get(cell)
+            difference = [a - b for a, b in zip(new or ZEROS, old or ZEROS, strict=True)]
+            if any(difference):
+                total = delta.setdefault(cell, [0] * len(VALUES))
+                total[:] = [a + b for a, b in zip(total, difference, strict=True)]
+    for table, batch in _rows(delta).items():
+        _add(session, table, batch)
 
 
-def _add(session, model, keys, batch) -> None:
-    """INSERT … ON CONFLICT DO UPDATE, one statement for the batch: values added to the row's."""
+ZEROS = (0,) * len(VALUES)
+
+
+def _rows(delta: dict[tuple, list[int]]) -> dict[str, list[dict]]:
+    """The roll-up rows a delta per grid cell adds to, each table's in a fixed order (two
+    transactions adding to the same rows never deadlock)."""
+    rows: dict[str, dict[tuple, list[int]]] = {table: {} for table in TABLES}
+    for cell, values in delta.items():
+        grid_id, category, source, mediator_id, level, period_month, cohort_month, days = cell
+        for region_id in ancestors(grid_id):
+            for view, month in (("period", period_month), ("cohort", cohort_month)):
+                keys = {
+                    "main": (view, month, region_id, category, source, level),
+                    "mediator": (view, month, region_id, mediator_id),
+                }
+                if days is not None:
+                    keys["days"] = (view, month, region_id, days)
+                for table, key in keys.items():
+                    total = rows[table].setdefault(key, [0] * len(VALUES))
+                    total[:] = [a + b for a, b in zip(total, values, strict=True)]
+    batches = {}
+    for table, sums in rows.items():
+        names = TABLES[table][1]
+        batch = []
+        for key in sorted(sums, key=repr):
+            values = dict(zip(VALUES, sums[key], strict=True))
+            if table == "days":
+                values = {"cases": values["succeeded"]}
+            else:
+                values["amount"] = Decimal(values["amount"]).scaleb(-2)
+            if any(values.values()):
+                batch.append({**dict(zip(names, key, strict=True)), **values})
+        if batch:
+            batches[table] = batch
+    return batches
+
+
+def _add(session, table: str, batch: list[dict]) -> None:
+    """INSERT … ON CONFLICT DO UPDATE, one statement for the batch: values added to the row's.
+    (Core, on the session's connection: the ORM's bulk insert adds nothing here but time.)"""
+    connection = session.connection()
+    connection.execute(_upsert(connection.dialect.name, table), batch)
+
+
+@functools.cache
+def _upsert(dialect_name: str, table: str):
+    """The statement that adds a batch of values to a table's rows (inserted when missing)."""
+    model, keys = TABLES[table]
     values = ("cases",) if model is StatsDuration else VALUES
-    for row in batch:
-        for name in values:
-            value = row.get(name, 0)
-            row[name] = Decimal(value) if name == "amount" else int(value)
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(model)
-    stmt = stmt.on_conflict_do_update(
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    columns = model.__table__.c
+    stmt = dialect.insert(model.__table__)
+    return stmt.on_conflict_do_update(
         index_elements=list(keys),
-        set_={name: getattr(model, name) + stmt.excluded[name] for name in values},
+        set_={name: columns[name] + stmt.excluded[name] for name in values},
     )
-    session.execute(stmt, batch)
 
 
 def forget(session: so.Session, *_args) -> None:
     """A rolled-back transaction leaves nothing to add."""
-    for key in (CHANGED, BEFORE, LINEAGE):
+    for key in (CHANGED, BEFORE):
         session.info.pop(key, None)
 
 

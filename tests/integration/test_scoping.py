@@ -2,10 +2,27 @@
 
 import sqlalchemy as sa
 
-from mediation.access.scoping import can_see_region, region_by_code, region_tree
+from mediation.access.scoping import (
+    can_see_region,
+    case_clause,
+    one_case_clause,
+    one_case_scope,
+    region_by_code,
+    region_tree,
+    within_unit,
+)
 from mediation.extensions import db
-from mediation.models import Region
-from tests.factories import STREET, unit, user
+from mediation.models import Case, Region, User
+from tests.factories import (
+    GRID,
+    OTHER_COMMUNITY_GRID,
+    OTHER_DISTRICT_GRID,
+    STREET,
+    gen_case,
+    gen_user,
+    unit,
+    user,
+)
 
 LEVELS = {"city", "district", "street", "community", "grid"}
 WUCHANG = "420106"
@@ -144,3 +161,44 @@ def test_user_without_a_unit_sees_nothing(app):
     assert region_tree(judge) == []
     assert not can_see_region(judge, unit("region", "420102"))
     assert region_by_code(judge, "420102") is None
+
+
+def test_a_unit_reaches_in_sql_the_regions_it_sees(app):
+    """within_unit, read by the statement itself (a mediator named in an accept), reaches
+    exactly the regions can_see_region allows, for every user of a committee or a region and
+    every region; a user of neither reaches nothing."""
+    gen_user("nobody_demo", "grid_worker")
+    pairs = set(
+        db.session.execute(
+            sa.select(User.username, Region.code)
+            .join(Region, sa.true())
+            .where(within_unit(Region.id, User.committee_id, User.region_id))
+        )
+    )
+    regions = db.session.scalars(sa.select(Region)).all()
+    staff = db.session.scalars(sa.select(User).where(User.role != "judge")).all()
+    expected = {(u.username, r.code) for u in staff for r in regions if can_see_region(u, r)}
+    assert pairs == expected
+    assert ("mediator_demo", GRID) in pairs and ("mediator_demo", STREET) not in pairs
+    assert not any(name == "nobody_demo" for name, _code in pairs)
+
+
+def test_one_case_clause_finds_the_cases_of_the_list(app):
+    """The clause that reads one case checks the same jurisdiction as the lists' case_clause,
+    for every demo user (a judge: the cases sent to her court) and a user without a unit."""
+    gen_case(status="confirmation_requested")
+    gen_case("street_demo", grid=OTHER_COMMUNITY_GRID)
+    gen_case("mediator_other", grid=OTHER_DISTRICT_GRID)
+    gen_user("nobody_demo", "street_officer")
+
+    def found(clause, params=None) -> set[int]:
+        return set(db.session.scalars(sa.select(Case.id).where(clause), params))
+
+    seen = {}
+    for someone in db.session.scalars(sa.select(User)).all():
+        kind, params = one_case_scope(someone)
+        seen[someone.username] = found(one_case_clause(kind), params)
+        assert seen[someone.username] == found(case_clause(someone)), someone.username
+    assert len(seen["admin_demo"]) == 3 and len(seen["street_demo"]) == 2
+    assert len(seen["judge_demo"]) == len(seen["mediator_other"]) == 1
+    assert seen["nobody_demo"] == set()

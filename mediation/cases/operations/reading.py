@@ -1,32 +1,67 @@
 """Reading a case for an operation: in the user's jurisdiction, and held for a write."""
 
-import sqlalchemy as sa
+import functools
 
-from mediation.access.scoping import case_clause
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from mediation.access.scoping import one_case_clause, one_case_scope
 from mediation.errors import Conflict, InvalidInput, NotFound
 from mediation.extensions import db
-from mediation.models import Case, User
+from mediation.models import AuditEvent, Case, FollowUpVisit, MediationSession, User
 from mediation.stats import rollups
 
+# What an operation reads with the case it holds, in the same statement: the parties and the
+# agreement the guards and side effects look at, the guards' counts of the other records,
+# and the seq of the chain's head (the next audit event's number follows from it).
+HELD = (
+    so.joinedload(Case.parties),
+    so.joinedload(Case.agreement),
+    so.with_expression(
+        Case.session_count,
+        sa.select(sa.func.count()).where(MediationSession.case_id == Case.id).scalar_subquery(),
+    ),
+    so.with_expression(
+        Case.performance_recorded,
+        sa.exists().where(FollowUpVisit.case_id == Case.id, FollowUpVisit.performed.is_not(None)),
+    ),
+    so.with_expression(
+        Case.audit_seq,
+        sa.select(sa.func.max(AuditEvent.seq))
+        .where(AuditEvent.case_id == Case.id)
+        .scalar_subquery(),
+    ),
+)
 
-def get_case(user: User | None, case_id: int, *, for_update: bool = False) -> Case:
+
+def get_case(user: User | None, case_id: int, *, held: bool = False) -> Case:
     """The case if it exists and lies in the user's jurisdiction (None: the system); else 404.
 
-    for_update takes the row lock with it (PostgreSQL's SELECT … FOR UPDATE).
+    The jurisdiction is checked by the statement that reads the case; held reads what HELD
+    names with it.
     """
-    stmt = sa.select(Case).where(Case.id == case_id)
-    if user is not None:
-        stmt = stmt.where(case_clause(user))
-    if for_update:
-        stmt = stmt.with_for_update(of=Case)
-    case = db.session.scalar(stmt)
+    kind, params = one_case_scope(user) if user is not None else (None, {})
+    stmt = _case_statement(kind, held)
+    case = db.session.scalars(stmt, {"case_id": case_id, **params}).unique().one_or_none()
     if case is None:
         raise NotFound("案件不存在，或不在您的辖区内。")
     return case
 
 
+@functools.cache
+def _case_statement(scope: str | None, held: bool):
+    """The statement that reads one case (:case_id), built once per kind of reading."""
+    stmt = sa.select(Case).where(Case.id == sa.bindparam("case_id", type_=sa.Integer))
+    if scope is not None:
+        stmt = stmt.where(one_case_clause(scope))
+    if held:
+        stmt = stmt.options(*HELD)
+    return stmt.execution_options(populate_existing=True)
+
+
 def get_case_for_update(user: User | None, case_id: int, *, counted: bool = True) -> Case:
-    """get_case, holding the case row until commit; read afresh once it is held.
+    """get_case, holding the case row until commit; read afresh once it is held, in one
+    statement with what HELD names.
 
     Every operation that writes a case takes it this way first (PostgreSQL: SELECT … FOR
     UPDATE; SQLite: the database's write lock, by a write that changes nothing). Writers to
@@ -35,21 +70,33 @@ def get_case_for_update(user: User | None, case_id: int, *, counted: bool = True
     The case's statistical events as they stand are noted, for the roll-ups at commit; an
     operation that changes no figure (a session, a signature, a reveal) passes counted=False.
     """
-    db.session.expire_all()
-    if db.engine.dialect.name == "postgresql":
-        case = get_case(user, case_id, for_update=True)
-    else:
-        db.session.execute(
-            sa.update(Case)
-            .where(Case.id == case_id)
-            .values(audit_head=Case.audit_head)
-            .execution_options(synchronize_session=False)
-        )
-        case = get_case(user, case_id)
+    # Whatever the session read before may be stale, but the acting user: the request loaded
+    # her, and reading her again would cost a statement. (A view passes Flask-Login's proxy.)
+    actor = getattr(user, "_get_current_object", lambda: user)()
+    for known in list(db.session.identity_map.values()):
+        if known is not actor:
+            db.session.expire(known)
+    connection = db.session.connection()
+    connection.execute(_lock_statement(connection.dialect.name), {"case_id": case_id})
+    # A statement of its own, after the lock: PostgreSQL reads a locked row as the writer
+    # before us left it, but the rest of a statement that waited for the lock (the parties,
+    # the counts, the chain's seq) as it stood when the statement began.
+    case = get_case(user, case_id, held=True)
     # The statistics add the difference the operation makes to the case (stats.rollups).
     if counted:
         rollups.note_before(case.id)
     return case
+
+
+@functools.cache
+def _lock_statement(dialect_name: str):
+    """What takes the case row (:case_id) until commit, built once per database."""
+    cases = Case.__table__
+    row = cases.c.id == sa.bindparam("case_id", type_=sa.Integer)
+    if dialect_name == "postgresql":
+        return sa.select(cases.c.id).where(row).with_for_update()
+    # SQLite has no row locks: a write that changes nothing takes the database's.
+    return cases.update().where(row).values(audit_head=cases.c.audit_head)
 
 
 def checked_version(version) -> int:

@@ -1,12 +1,13 @@
 """What each trigger does to the case besides its status and its clock (operations.clocks):
 the ends of the mediation clocks, the agreement, the court."""
 
+import functools
 from datetime import datetime
 
 import sqlalchemy as sa
 
 from mediation.access import policy
-from mediation.access.scoping import can_see_region
+from mediation.access.scoping import within_unit
 from mediation.cases.cleaning import AGREEMENT_KEYS, agreement_draft
 from mediation.cases.operations import court
 from mediation.errors import Refused
@@ -17,19 +18,31 @@ from workflows.deadlines import china_time
 
 
 def resolve_mediator(case: Case, username) -> User:
-    """The active mediator named in an `accept`, who must work where the case is."""
-    user = None
+    """The active mediator named in an `accept`, who must work where the case is (her unit's
+    reach checked by the statement that reads her)."""
+    found = None
     if isinstance(username, str) and username.strip():
-        user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
-    if user is None or not policy.can_mediate(user) or not can_see_region(user, case.grid):
+        params = {"username": username.strip(), "grid_id": case.grid_id}
+        found = db.session.execute(_mediator_statement(), params).first()
+    if found is None or not policy.can_mediate(found[0]) or not found[1]:
         raise Refused([f"调解员“{username}”不存在、已停用，或不负责本案所在辖区，请重新指派。"])
-    return user
+    return found[0]
+
+
+@functools.cache
+def _mediator_statement():
+    """The user named :username, and whether her unit reaches the region :grid_id."""
+    reaches = within_unit(
+        sa.bindparam("grid_id", type_=sa.Integer), User.committee_id, User.region_id
+    )
+    return sa.select(User, reaches).where(User.username == sa.bindparam("username"))
 
 
 def _after_accept(case, payload, now, limits, user=None):
     """Assign the mediator and fix the ends of the grid and whole-mediation clocks."""
     if payload.get("mediator"):
-        case.mediator = resolve_mediator(case, payload["mediator"])
+        # The column, not the relationship: the transition's one UPDATE of the case writes it.
+        case.mediator_id = resolve_mediator(case, payload["mediator"]).id
     local = china_time(now)
     case.accepted_at = now
     case.grid_deadline_at = grid_deadline(local, limits)

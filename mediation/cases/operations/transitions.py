@@ -47,7 +47,8 @@ AUDITED_KEYS = (
 
 
 def _facts(case: Case, payload: dict) -> CaseFacts:
-    """What the guards need to know, read from the case (and the agreement in the payload)."""
+    """What the guards need to know, read from the case as get_case_for_update holds it (and
+    the agreement in the payload)."""
     roles = {p.role for p in case.parties}
     agreement_missing: tuple[str, ...] = ()
     matter = case.agreement.matter if case.agreement else None
@@ -63,7 +64,7 @@ def _facts(case: Case, payload: dict) -> CaseFacts:
         has_respondent="respondent" in roles,
         mediator_assigned=case.mediator_id is not None,
         party_refused=any(p.refuses_mediation for p in case.parties),
-        session_count=len(case.sessions),
+        session_count=case.session_count,
         agreement_missing=agreement_missing,
         signatures_missing=case.agreement.missing_for_effect() if case.agreement else ("协议",),
         effective_on=case.effective_on,
@@ -73,7 +74,7 @@ def _facts(case: Case, payload: dict) -> CaseFacts:
         consents_missing=tuple(
             f"{p.role_label}{p.name}" for p in case.parties if p.id not in consenting
         ),
-        performance_recorded=any(v.performed is not None for v in case.visits),
+        performance_recorded=case.performance_recorded,
         grid_deadline_at=case.grid_deadline_at,
     )
 

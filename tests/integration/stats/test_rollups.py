@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from mediation.admin.regions import add_grid
 from mediation.cases import operations as ops
 from mediation.errors import OperationError
 from mediation.extensions import db
-from mediation.models import Case, StatsDuration, StatsMediatorRollup, StatsRollup
+from mediation.models import Case, Region, StatsDuration, StatsMediatorRollup, StatsRollup
 from mediation.models.stats import MEASURES
 from mediation.stats.report import monthly_report
 from mediation.stats.rollups import rebuild
@@ -33,6 +34,7 @@ from tests.factories import (
     payload_for,
     reload,
     sign_all,
+    unit,
     user,
 )
 
@@ -161,3 +163,21 @@ def test_rollups_equal_a_fresh_count_after_random_operations(app, steps):
         rebuild()
         assert nonzero_rows() == kept_rows
         db.session.remove()
+
+
+def test_a_grid_added_on_the_map_counts_in_every_region_above_it(app):
+    """The roll-ups of a case on a grid added by the admin reach its community, street,
+    district and city (the grid's lineage is read, not taken from before the grid existed)."""
+    community = unit("region", GRID).parent.code
+    grid = add_grid(user("admin_demo"), {"parent": community, "name": "新建网格"})
+    case = ops.create_case(user("street_demo"), case_data(grid.code), now=START)
+    fire(case, "mediator_demo", "accept", START + timedelta(hours=1), mediator="mediator_demo")
+    fire(case, "mediator_demo", "escalate", START + timedelta(hours=2))
+    counted = db.session.execute(
+        sa.select(Region.code, sa.func.sum(StatsRollup.escalated))
+        .join(Region, Region.id == StatsRollup.region_id)
+        .where(StatsRollup.view == "period")
+        .group_by(Region.code)
+    ).all()
+    codes = [code for code in grid.path.split("/") if code]
+    assert dict(counted) == dict.fromkeys(codes, 1)

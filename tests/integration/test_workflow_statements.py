@@ -1,0 +1,89 @@
+"""What a transition sends to the database, statement by statement (bench/README.md §9).
+
+A transition takes its case's row, then reads the case once: the row (in the user's
+jurisdiction), its parties, agreement, the guards' counts and the chain's last seq, in one
+statement. It then counts the case's statistical events, writes the row once (the
+compare-and-set of its version and chain head, with its status, clock and side-effect
+columns), appends the audit event, counts the events again and adds the difference to the
+roll-ups. A statement more is a regression: the list below says which one.
+"""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from mediation.cases import operations as ops
+from mediation.extensions import db
+from mediation.stats import rollups
+from tests.database import ON_POSTGRES
+from tests.factories import gen_case, later, payload_for, user
+
+# The row lock (SQLite has none: a write that changes nothing takes the database's), then the
+# case read in a statement of its own, so that it sees what the writer before left.
+LOCK = ["SELECT cases"] if ON_POSTGRES else ["UPDATE cases"]
+HELD = [*LOCK, "SELECT cases", "SELECT events"]
+WRITTEN = ["UPDATE cases", "INSERT audit_events", "SELECT events"]
+ROLLED_UP = ["INSERT stats_rollups", "INSERT stats_mediator_rollups"]
+LINEAGE = ["SELECT regions", "SELECT regions"]
+
+
+def target(statement: str) -> str:
+    """`VERB table` of a statement: the table it writes, or the one its outer FROM reads (a
+    subquery there by its alias)."""
+    words = statement.split()
+    verb = words[0].upper()
+    if verb in ("UPDATE", "INSERT"):
+        table = (words[1] if verb == "UPDATE" else words[2]).strip('"')
+        return f"{verb} {table}"
+    depth, at = 0, 0
+    for match in re.finditer(r"\(|\)|\bFROM\b", statement):
+        token = match.group()
+        depth += {"(": 1, ")": -1}.get(token, 0)
+        if token == "FROM" and depth == 0:
+            at = match.end()
+            break
+    rest = statement[at:].lstrip()
+    if rest.startswith("("):
+        alias = re.search(r"\)\s+AS\s+(\w+)\s*(?:WHERE|GROUP|ORDER|$)", rest)
+        return f"SELECT {alias.group(1)}"
+    return f"SELECT {rest.split()[0]}"
+
+
+@pytest.fixture
+def sent():
+    """The targets of the statements sent while the test listens (`with sent:`)."""
+
+    class Listener(list):
+        def __enter__(self):
+            self.clear()
+            sa.event.listen(db.engine, "before_cursor_execute", self.note)
+            return self
+
+        def __exit__(self, *exc):
+            sa.event.remove(db.engine, "before_cursor_execute", self.note)
+
+        def note(self, conn, cursor, statement, params, context, executemany):
+            self.append(target(statement))
+
+    return Listener()
+
+
+def fire_counted(case_id: int, trigger: str, version: int, sent) -> list[str]:
+    """Fire trigger as the case's mediator (loaded first, as a request does) a minute after
+    the case's last event, and return the statements apply_transition sent."""
+    now = later(case_id)
+    db.session.commit()
+    mediator = user("mediator_demo")
+    with sent:
+        ops.apply_transition(mediator, case_id, trigger, version, payload_for(trigger), now=now)
+    return list(sent)
+
+
+def test_a_transition_reads_its_case_once_and_writes_its_row_once(sent):
+    """accept → escalate → terminate: the statements of each, the grids' lineage read once."""
+    case = gen_case()
+    rollups.forget_lineages()
+    assert fire_counted(case.id, "accept", 1, sent) == [*HELD, "SELECT users", *WRITTEN]
+    assert fire_counted(case.id, "escalate", 2, sent) == [*HELD, *WRITTEN, *LINEAGE, *ROLLED_UP]
+    assert fire_counted(case.id, "terminate", 3, sent) == [*HELD, *WRITTEN, *ROLLED_UP]
