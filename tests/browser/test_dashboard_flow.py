@@ -12,6 +12,7 @@ from tests.factories import OTHER_DISTRICT_GRID, STREET, beijing, gen_case
 
 pytestmark = pytest.mark.browser
 
+DOWNLOAD_MS = 60_000
 FIRST_BYTES = {"PDF": b"%PDF", "Excel": b"PK", "CSV": b"\xef\xbb\xbf"}
 
 
@@ -68,7 +69,9 @@ def test_admin_reads_a_month_and_takes_the_report_away(
 
     downloads = page.get_by_test_id("downloads")
     for kind, first_bytes in FIRST_BYTES.items():
-        with page.expect_download() as started:
+        # The PDF is drawn on request (charts, WeasyPrint): a few seconds on a busy machine,
+        # so a download may take longer than a page's 10 s.
+        with page.expect_download(timeout=DOWNLOAD_MS) as started:
             downloads.get_by_role("link", name=f"下载 {kind}").click()
         download = started.value
         assert download.suggested_filename.startswith("调解月报-2026-06-大智街道-期间口径.")
