@@ -1,5 +1,6 @@
 """The migrations build the whole schema on an empty database, on SQLite and PostgreSQL."""
 
+import tempfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,8 +24,11 @@ def throwaway_database(test_database: str) -> str:
 
 
 def fresh_app(url: str):
-    """A second app on its own, empty database."""
-    return create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"})
+    """A second app on its own, empty database, with seal keys of its own (never the
+    instance folder's, which `make run` makes with another passphrase)."""
+    keys = tempfile.mkdtemp(prefix="migration-keys-")
+    settings = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x", "KEYS_DIR": keys}
+    return create_app(TestConfig, settings)
 
 
 def table_names() -> set[str]:
