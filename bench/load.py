@@ -145,10 +145,12 @@ def audit_verify(url: str) -> tuple[bool, str]:
     """`flask audit verify` on the bench database: (whole, what it printed)."""
     done = subprocess.run(
         [str(BIN / "flask"), "audit", "verify"],
-        cwd=ROOT, env=os.environ | {"DATABASE_URL": url, "FLASK_APP": "wsgi.py"},
+        cwd=ROOT, env=os.environ | {"DATABASE_URL": url, "FLASK_APP": "wsgi.py",
+                                    "PUBLIC_URL": "http://127.0.0.1"},
         capture_output=True, text=True,
     )  # fmt: skip
-    return done.returncode == 0, (done.stdout + done.stderr).strip().splitlines()[-1]
+    said = (done.stdout if done.returncode == 0 else done.stderr).strip().splitlines()
+    return done.returncode == 0, said[-1] if said else f"exit code {done.returncode}"
 
 
 def main(argv=None) -> None:

@@ -7,8 +7,9 @@ monkey-patches the standard library with gevent, never shares a process with SQL
 
 Each simulated user is a mediator of the generated city with intake cases of her own: she
 reads her queue, the list, her cases' pages, searches, drives her intake cases through
-accept → a session → escalate → terminate with an API token, downloads her agreements'
-PDFs, and her street's monthly report through the street officer's token.
+accept → a session → escalate → terminate with an API token (once they are used up, records
+sessions on her cases under mediation), downloads her agreements' PDFs, and her street's
+monthly report through the street officer's token.
 """
 
 import argparse
@@ -56,6 +57,13 @@ def plan_for(mediator: User) -> dict:
         .order_by(Case.id)
         .limit(CASES_PER_USER)
     ).all()
+    # Cases under mediation she may record sessions on once her intake cases are used up.
+    mediating = db.session.scalars(
+        sa.select(Case.id)
+        .where(mine, Case.status.in_(("grid_mediation", "street_mediation")))
+        .order_by(Case.id.desc())
+        .limit(PAGES_PER_USER)
+    ).all()
     pages = db.session.scalars(
         sa.select(Case.id).where(mine).order_by(Case.id.desc()).limit(PAGES_PER_USER)
     ).all()
@@ -88,6 +96,7 @@ def plan_for(mediator: User) -> dict:
         "mediator": mediator.username,
         "token": issue_token(mediator)[0],
         "intake": intake,
+        "mediating": mediating,
         "pages": pages,
         "agreements": agreements,
         "words": sorted({name[:2] for name in names if len(name) >= 2}),

@@ -27,6 +27,12 @@ CHINA = timezone(timedelta(hours=8))
 _next_plan = itertools.count()
 
 
+def session_body() -> dict:
+    """A session held five minutes ago, continuing the mediation."""
+    held = datetime.now(CHINA) - timedelta(minutes=5)
+    return SESSION | {"held_at": held.isoformat(timespec="seconds")}
+
+
 class DayUser(HttpUser):
     """A mediator at work: pages 60 %, search 15 %, writes 15 %, downloads 10 %."""
 
@@ -72,15 +78,14 @@ class DayUser(HttpUser):
         """The next step of her current intake case: accept, session, escalate, terminate."""
         if self.case is None:
             if not self.cases:
+                self.more_sessions()
                 return
             self.case, self.step, self.version = self.cases.pop(0), 0, 1
         base = f"/api/v1/cases/{self.case}"
         step = ("accept", "session", "escalate", "terminate")[self.step]
         if step == "session":
-            held = datetime.now(CHINA) - timedelta(minutes=5)
-            body = SESSION | {"held_at": held.isoformat(timespec="seconds")}
             answer = self.client.post(
-                f"{base}/sessions", json=body, headers=self.api, name="write: session"
+                f"{base}/sessions", json=session_body(), headers=self.api, name="write: session"
             )
             # The next transition needs the version the session left.
             self.version = None
@@ -103,6 +108,14 @@ class DayUser(HttpUser):
         # A refused step (counted as a failure) leaves the case: the next write takes another.
         if self.step == 4 or not answer.ok:
             self.case = None
+
+    def more_sessions(self):
+        """Her intake cases used up: a session on one of her cases under mediation."""
+        if not self.plan["mediating"]:
+            return
+        case_id = random.choice(self.plan["mediating"])
+        path = f"/api/v1/cases/{case_id}/sessions"
+        self.client.post(path, json=session_body(), headers=self.api, name="write: session (more)")
 
     # ------------------------------------------------------------------ downloads, 10 %
     @task(5)
