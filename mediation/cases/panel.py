@@ -27,7 +27,8 @@ class Panel:
 
 
 def action_panel(user: User, case: Case) -> Panel:
-    """The panel of case for user: the policy's triggers, each checked against its guard."""
+    """The panel of case (read with get_case(…, held=True)) for user: the policy's triggers,
+    each checked against its guard."""
     triggers = policy.triggers_for(user, case)
     blocked = {
         trigger: [in_words(reason) for reason in reasons]

@@ -139,7 +139,8 @@ def case_page(
     revealed: dict | None = None,
 ):
     """Render the case page, with a form that failed kept as the user filled it in."""
-    case = ops.get_case(current_user, case_id)
+    # Held: with the parties, agreement and guard counts the action panel's reasons need.
+    case = ops.get_case(current_user, case_id, held=True)
     panel = action_panel(current_user, case)
     trigger_forms = {}
     for trigger in (t for t in panel.triggers if t not in panel.blocked):

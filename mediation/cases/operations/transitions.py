@@ -10,7 +10,6 @@ from mediation.cases.operations.limits import time_limits
 from mediation.cases.operations.reading import (
     checked_version,
     ensure_current,
-    get_case,
     get_case_for_update,
 )
 from mediation.cases.operations.side_effects import SIDE_EFFECTS
@@ -83,10 +82,8 @@ def _facts(case: Case, payload: dict) -> CaseFacts:
 def trigger_blockers(case: Case, triggers, now: datetime | None = None) -> dict[str, list[str]]:
     """Why each of triggers cannot fire on case whatever its form says: the guards' standing
     conditions (workflows.blockers) over the facts apply_transition reads. Triggers that may
-    be offered are left out. Reads only (the guards' counts too, when the case was read
-    without them)."""
-    if case.session_count is None:
-        case = get_case(None, case.id, held=True)
+    be offered are left out. Reads only; case: as get_case(…, held=True) reads it, with the
+    guards' counts."""
     facts, now, limits = _facts(case, {}), now or utcnow(), time_limits()
     return {t: reasons for t in triggers if (reasons := blockers(t, facts, now, limits))}
 
