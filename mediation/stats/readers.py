@@ -268,11 +268,8 @@ class RawReader:
         dimension ({dimension: {value: sums}}), and the names of the child regions (every
         one) and of the mediators with sums: {"region"|"mediator": {id: {label, code}}}."""
         found = {dimension: self.split(month, dimension) for dimension in dimensions}
-        children = db.session.execute(
-            sa.select(Region.id, Region.code, Region.name).where(Region.parent_id == self.region.id)
-        )
         names = {
-            "region": {rid: {"label": name, "code": code} for rid, code, name in children},
+            "region": {c.id: {"label": c.name, "code": c.code} for c in self.children},
             "mediator": _mediator_names([i for i in found.get("mediator", ()) if i]),
         }
         return found, names
@@ -286,7 +283,16 @@ class RawReader:
         # As the roll-ups: a value whose breakdown sums are all 0 (a case's visit in the month,
         # say) shows nothing.
         sums = {value: each for value, each in found if any(each.values())}
-        return _by_child(self.region, sums) if dimension == "region" else sums
+        return _by_child(self.children, sums) if dimension == "region" else sums
+
+    @functools.cached_property
+    def children(self) -> list:
+        """The region's children as rows (id, code, name, path), read once per reader."""
+        return db.session.execute(
+            sa.select(Region.id, Region.code, Region.name, Region.path).where(
+                Region.parent_id == self.region.id
+            )
+        ).all()
 
 
 def _mediator_names(ids: list[int]) -> dict[int, dict]:
@@ -322,11 +328,8 @@ def _raw(view: str, column: str, everywhere: bool):
     return sa.select(ev.c[column], *summed(ev)).group_by(ev.c[column])
 
 
-def _by_child(region: Region, by_grid: dict) -> dict:
-    """Per-grid sums added up per child region of `region`."""
-    children = db.session.execute(
-        sa.select(Region.id, Region.path).where(Region.parent_id == region.id)
-    ).all()
+def _by_child(children: list, by_grid: dict) -> dict:
+    """Per-grid sums added up per child region (rows with id and path)."""
     paths = dict(
         db.session.execute(
             sa.select(Region.id, Region.path).where(Region.id.in_(list(by_grid)))
@@ -334,8 +337,8 @@ def _by_child(region: Region, by_grid: dict) -> dict:
     )
     total: dict = defaultdict(lambda: dict.fromkeys(BREAKDOWN_MEASURES, 0))
     for grid_id, sums in by_grid.items():
-        for child_id, child_path in children:
-            if paths.get(grid_id, "").startswith(child_path):
+        for child in children:
+            if paths.get(grid_id, "").startswith(child.path):
                 for name, value in sums.items():
-                    total[child_id][name] += value
+                    total[child.id][name] += value
     return dict(total)
