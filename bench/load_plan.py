@@ -28,6 +28,7 @@ CASES_PER_USER = 120
 # Case pages, agreements and search words each user picks from.
 PAGES_PER_USER = 60
 WORDS_PER_USER = 20
+MEDIATING = ("grid_mediation", "street_mediation")
 
 
 def mediators_with_intake(users: int) -> list[tuple[int, int]]:
@@ -48,6 +49,15 @@ def mediators_with_intake(users: int) -> list[tuple[int, int]]:
     return rows
 
 
+def newest(column, order, *where, limit: int = PAGES_PER_USER) -> list:
+    """`column` of the newest rows (by `order`) meeting `where`; a column of another table
+    than `cases` is read through its case (`case_id`)."""
+    stmt = sa.select(column)
+    if column.table is not Case.__table__:
+        stmt = stmt.join(Case, Case.id == column.table.c.case_id)
+    return db.session.scalars(stmt.where(*where).order_by(order.desc()).limit(limit)).all()
+
+
 def plan_for(mediator: User) -> dict:
     """One simulated user's cases, pages, words and tokens."""
     mine = Case.mediator_id == mediator.id
@@ -58,30 +68,11 @@ def plan_for(mediator: User) -> dict:
         .limit(CASES_PER_USER)
     ).all()
     # Cases under mediation she may record sessions on once her intake cases are used up.
-    mediating = db.session.scalars(
-        sa.select(Case.id)
-        .where(mine, Case.status.in_(("grid_mediation", "street_mediation")))
-        .order_by(Case.id.desc())
-        .limit(PAGES_PER_USER)
-    ).all()
-    pages = db.session.scalars(
-        sa.select(Case.id).where(mine).order_by(Case.id.desc()).limit(PAGES_PER_USER)
-    ).all()
-    agreements = db.session.scalars(
-        sa.select(Agreement.case_id)
-        .join(Case, Case.id == Agreement.case_id)
-        .where(mine)
-        .order_by(Agreement.case_id.desc())
-        .limit(PAGES_PER_USER)
-    ).all()
+    mediating = newest(Case.id, Case.id, mine, Case.status.in_(MEDIATING))
+    pages = newest(Case.id, Case.id, mine)
+    agreements = newest(Agreement.case_id, Agreement.case_id, mine)
     # Two characters of the parties' names, as people search: surname and first given name.
-    names = db.session.scalars(
-        sa.select(Party.name)
-        .join(Case, Case.id == Party.case_id)
-        .where(mine)
-        .order_by(Party.id.desc())
-        .limit(WORDS_PER_USER)
-    ).all()
+    names = newest(Party.name, Party.id, mine, limit=WORDS_PER_USER)
     street = db.session.scalar(
         sa.select(Region).where(
             Region.level == "street",
