@@ -20,7 +20,12 @@ from mediation.models.court import (
 )
 from mediation.models.documents import IssuedDocument, StoredFile, new_public_id
 from mediation.models.regions import Committee, Court, Region, court_regions
-from mediation.models.stats import StatsDuration, StatsMediatorRollup, StatsRollup
+from mediation.models.stats import (
+    StatsDuration,
+    StatsMediatorRollup,
+    StatsRegionTotal,
+    StatsRollup,
+)
 from mediation.models.users import ApiToken, User
 
 __all__ = [
@@ -45,6 +50,7 @@ __all__ = [
     "Signature",
     "StatsDuration",
     "StatsMediatorRollup",
+    "StatsRegionTotal",
     "StatsRollup",
     "StoredFile",
     "User",

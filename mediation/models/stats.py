@@ -80,6 +80,17 @@ class StatsMediatorRollup(_Measures, db.Model):
     mediator_id: so.Mapped[int] = so.mapped_column(primary_key=True)
 
 
+class StatsRegionTotal(_Measures, db.Model):
+    """View × month × region: a region's month in one row, for the headline figures and the
+    trend (the same sums as its rows in the other tables, without the splits)."""
+
+    __tablename__ = "stats_region_totals"
+
+    view: so.Mapped[str] = so.mapped_column(sa.String(8), primary_key=True)
+    month: so.Mapped[str] = so.mapped_column(sa.String(7), primary_key=True)
+    region_id: so.Mapped[int] = so.mapped_column(primary_key=True)
+
+
 class StatsDuration(db.Model):
     """How many agreements took effect N days after intake: the median's histogram."""
 

@@ -8,6 +8,7 @@ month (cohort view). The report sums it for one month; the roll-ups sum it per c
 """
 
 import functools
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -61,6 +62,14 @@ class day_span(FunctionElement):
     inherit_cache = True
 
 
+class median(FunctionElement):
+    """The median of a column's values, an aggregate: the middle one, or the mean of the two
+    middle ones; NULL where there are none. SQLite: the aggregate `_Median` below."""
+
+    type = sa.Float()
+    inherit_cache = True
+
+
 # Each function's SQL per database ({0}, {1}: its arguments). China has no daylight saving.
 DIALECT_SQL = {
     china_month: {
@@ -75,6 +84,10 @@ DIALECT_SQL = {
     day_span: {
         "postgresql": "({0} - {1})",
         "sqlite": "CAST(julianday({0}) - julianday({1}) AS INTEGER)",
+    },
+    median: {
+        "postgresql": "percentile_cont(0.5) WITHIN GROUP (ORDER BY {0})",
+        "sqlite": "median({0})",
     },
 }
 
@@ -91,6 +104,28 @@ def _compiler(template: str):
 for _function, _dialects in DIALECT_SQL.items():
     for _dialect, _template in _dialects.items():
         compiles(_function, _dialect)(_compiler(_template))
+
+
+class _Median:
+    """SQLite's `median(x)`, which it lacks: the median of the values that are not NULL."""
+
+    def __init__(self):
+        self.values = []
+
+    def step(self, value):
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self):
+        ordered, count = sorted(self.values), len(self.values)
+        return (ordered[(count - 1) // 2] + ordered[count // 2]) / 2 if count else None
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _add_median(dbapi_connection, _record) -> None:
+    """Give every SQLite connection the median aggregate."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_aggregate("median", 1, _Median)
 
 
 # Constants written into the SQL, not bound: PostgreSQL types a UNION's columns from them.
@@ -115,13 +150,15 @@ case_level = sa.case(
 @dataclass(frozen=True)
 class Kind:
     """One kind of event: the month function and date column that place it in a month, the
-    tables joined to `cases`, the conditions, and its measures {name: SQL expression}."""
+    tables joined to `cases` (and outer-joined: a row that may be missing), the conditions,
+    and its measures {name: SQL expression}."""
 
     month: type
     when: sa.ColumnElement
     joins: tuple = ()
     where: tuple = ()
     measures: dict = field(default_factory=dict)
+    outer: tuple = ()
 
     def rows(self):
         """The event as a select of the common columns (the case's cell, both months, every
@@ -154,6 +191,8 @@ class Kind:
         stmt = stmt.select_from(Case)
         for target, on in self.joins:
             stmt = stmt.join(target, on)
+        for target, on in self.outer:
+            stmt = stmt.outerjoin(target, on)
         return stmt.where(*self.where)
 
 
@@ -189,15 +228,11 @@ def kinds() -> tuple[Kind, ...]:
                 "on_time_grid": on_time_grid,
                 "due_street": due_street,
                 "on_time_street": on_time_street,
-                "amount": sa.func.coalesce(
-                    sa.select(Agreement.amount)
-                    .where(Agreement.case_id == Case.id)
-                    .correlate(Case)
-                    .scalar_subquery(),
-                    0,
-                ),
+                "amount": sa.func.coalesce(Agreement.amount, 0),
                 "days": day_span(Case.effective_on, china_date(Case.created_at)),
             },
+            # A case has one agreement at most (unique case_id): joining adds no row.
+            outer=((Agreement, Agreement.case_id == Case.id),),
         ),
         Kind(
             china_month,
@@ -280,21 +315,23 @@ def narrowed(kind: Kind, stmt, period=None, cohort=None, case_ids=None, grid_ids
 
 def totals(*, period=None, cohort=None, grid_ids=None):
     """The sums of every measure, each kind of event summed on its own (the way an index on
-    its date column serves it best), as one UNION ALL: a row per kind, and for agreements a
-    row per number of days to agreement (the median's histogram), with a `days` column.
-    Without cohort and grid_ids it counts every case's events (the whole of the only tree)."""
+    its date column serves it best), as one UNION ALL of a row per kind; the agreements' row
+    also has how many have a number of days to agreement (`days_cases`) and its median
+    (`days_median`). Without cohort and grid_ids it counts every case's events (the whole of
+    the only tree)."""
     selects = []
     for kind in kinds():
         days = kind.measures.get("days")
         sums = {name: sa.func.sum(value) for name, value in kind.measures.items()}
         stmt = sa.select(
             *[sums.get(name, ZERO).label(name) for name in (*MEASURES, "amount")],
-            (sa.null() if days is None else days).cast(sa.Integer).label("days"),
+            (ZERO if days is None else sa.func.count(days)).label("days_cases"),
+            (sa.null() if days is None else median(days)).cast(sa.Float).label("days_median"),
         )
         # Every event of every case, by its own month: applications and visits need no case.
         with_case = cohort is not None or grid_ids is not None
         stmt = narrowed(kind, kind.joined(stmt, with_case), period, cohort, None, grid_ids)
-        selects.append(stmt if days is None else stmt.group_by(days))
+        selects.append(stmt)
     return sa.union_all(*selects)
 
 

@@ -7,6 +7,7 @@ Sums are dicts {measure: int, …, "amount": Decimal}.
 
 import functools
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -15,7 +16,13 @@ from sqlalchemy.dialects import postgresql
 
 from mediation.extensions import db
 from mediation.models import Region, User
-from mediation.models.stats import MEASURES, StatsDuration, StatsMediatorRollup, StatsRollup
+from mediation.models.stats import (
+    MEASURES,
+    StatsDuration,
+    StatsMediatorRollup,
+    StatsRegionTotal,
+    StatsRollup,
+)
 from mediation.stats.definitions import BREAKDOWN_MEASURES
 from mediation.stats.measures import events, summed, totals
 from workflows.deadlines import CHINA_TZ
@@ -41,6 +48,34 @@ def empty() -> dict:
     return clean({})
 
 
+@dataclass(frozen=True)
+class Durations:
+    """The days from intake to agreement of a month's agreements: how many, and the median
+    (None when there are none)."""
+
+    cases: int = 0
+    median: float | None = None
+
+    @classmethod
+    def of(cls, histogram: dict[int, int]) -> "Durations":
+        """From a histogram {days: cases}."""
+        return cls(sum(histogram.values()), median_of(histogram))
+
+
+def median_of(histogram: dict[int, int]) -> float | None:
+    """The median of a histogram {days: cases}: the middle one, or the mean of the two middle
+    ones; None when it is empty."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    middle = ((total - 1) // 2, total // 2)
+    found, seen = [], 0
+    for day, count in sorted(histogram.items()):
+        found += [day for position in middle if seen <= position < seen + count]
+        seen += count
+    return sum(found) / 2
+
+
 def month_bounds(month: str) -> tuple[datetime, datetime, date, date]:
     """The month in China time as UTC instants and as dates: (start, end, first, after)."""
     year, number = int(month[:4]), int(month[5:7])
@@ -62,12 +97,12 @@ def read(statement, params: dict | None = None):
     return db.session.execute(statement, params, bind_arguments={"bind": reports_engine()})
 
 
-def tune(**settings) -> None:
-    """PostgreSQL: planner settings for the rest of this transaction (SET LOCAL), on the
-    reports' engine. Elsewhere nothing."""
+def tune(**settings: str) -> None:
+    """PostgreSQL: planner settings for the rest of this transaction (as SET LOCAL), on the
+    reports' engine, in one statement. Elsewhere nothing."""
     if reports_engine().dialect.name == "postgresql":
-        for name, value in settings.items():
-            read(sa.text(f"SET LOCAL {name} = {value}"))
+        calls = ", ".join(f"set_config('{name}', :{name}, true)" for name in settings)
+        read(sa.text(f"SELECT {calls}"), settings)
 
 
 class RollupReader:
@@ -78,52 +113,49 @@ class RollupReader:
 
     def __init__(self, region: Region, view: str):
         self.region, self.view = region, view
-        # Both tables hold every case of a region: the main one a row per category × source ×
-        # level (a few hundred), the mediators' a row per mediator, fewer below the district.
-        self.rows = StatsRollup if region.level in ("city", "district") else StatsMediatorRollup
         # A few index lookups: starting parallel workers for them (which PostgreSQL plans for
         # the UNION of the breakdowns) costs ten times what they do.
-        tune(max_parallel_workers_per_gather=0)
+        tune(max_parallel_workers_per_gather="0")
 
     def _params(self, **more) -> dict:
         return {"view": self.view, "region": self.region.id, **more}
 
-    def totals(self, month: str) -> tuple[dict, dict[int, int]]:
-        """The month's sums for the region, and {days to agreement: cases}."""
-        row = read(_rollup_totals(self.rows), self._params(month=month)).mappings().one()
+    def totals(self, month: str) -> tuple[dict, Durations]:
+        """The month's sums for the region, and its agreements' days to agreement."""
+        row = read(_rollup_totals(), self._params(month=month)).mappings().one()
         return clean(row), self.days(month)
 
-    def days(self, month: str) -> dict[int, int]:
-        """{days to agreement: cases} of the month's agreements in the region."""
+    def days(self, month: str) -> Durations:
+        """The days to agreement of the month's agreements in the region (from the roll-ups'
+        histogram)."""
         days = read(_rollup_days(), self._params(month=month))
-        return {d: n for d, n in days if n}
+        return Durations.of({d: n for d, n in days if n})
 
     def trend(self, months: list[str]) -> dict[str, dict]:
         """Sums per month for a run of months."""
         params = self._params(months=months)
-        rows = read(_rollup_trend(self.rows), params).mappings()
+        rows = read(_rollup_trend(), params).mappings()
         return {row["month"]: clean(row) for row in rows}
 
     def splits(self, month: str, dimensions) -> tuple[dict[str, dict], dict[str, dict]]:
         """The month's sums a breakdown needs (BREAKDOWN_MEASURES) per value of each dimension
         (region: per child region's id), and the names of the child regions and mediators, all
         in one statement: ({dimension: {value: sums}}, names as `RawReader.splits`)."""
-        rows = read(_rollup_splits(), self._params(month=month)).mappings()
+        rows = read(_rollup_splits(), self._params(month=month))
         found: dict = {dimension: {} for dimension in dimensions}
         names: dict = {"region": {}, "mediator": {}}
-        for row in rows:
-            dimension, code = row["dimension"], row["code"]
+        # (A city has hundreds of rows: tuples, in the statement's column order.)
+        for dimension, code, *values, label, label_code in rows:
             key = int(code) if dimension in IDS else code
-            sums = split_row(row)
             if dimension == "region":  # every child region, with or without cases
-                names["region"][key] = {"label": row["label"], "code": row["label_code"]}
+                names["region"][key] = {"label": label, "code": label_code}
             # A cell the operations emptied again (a case given to another mediator) shows
             # nothing.
-            if dimension not in found or not any(sums.values()):
+            if dimension not in found or not any(values):
                 continue
-            found[dimension][key] = sums
+            found[dimension][key] = dict(zip(BREAKDOWN_MEASURES, values, strict=True))
             if dimension == "mediator" and key:
-                names["mediator"][key] = {"label": row["label"], "code": row["label_code"]}
+                names["mediator"][key] = {"label": label, "code": label_code}
         return found, names
 
 
@@ -147,8 +179,9 @@ def _in_cell(model, month=None):
 
 
 @functools.cache
-def _rollup_totals(model):
-    return sa.select(*_sums(model)).where(*_in_cell(model))
+def _rollup_totals():
+    """The region's month: one row of the totals' table."""
+    return sa.select(*_sums(StatsRegionTotal)).where(*_in_cell(StatsRegionTotal))
 
 
 @functools.cache
@@ -157,7 +190,9 @@ def _rollup_days():
 
 
 @functools.cache
-def _rollup_trend(model):
+def _rollup_trend():
+    """The region's months: a row of the totals' table each."""
+    model = StatsRegionTotal
     months = model.month.in_(sa.bindparam("months", expanding=True))
     view, _month, region = _in_cell(model)
     return sa.select(model.month, *_sums(model)).where(view, months, region).group_by(model.month)
@@ -165,50 +200,72 @@ def _rollup_trend(model):
 
 @functools.cache
 def _rollup_splits():
-    """The month split by every dimension as one UNION ALL of (dimension, code, label,
-    label_code, sums): the children's totals from the mediators' table (fewer rows for the
-    same sums) beside every child region's name; each mediator's beside her name."""
-    mediators = StatsMediatorRollup
-    view, month, _region = _in_cell(mediators)
-    children = sa.outerjoin(
-        Region, mediators, sa.and_(mediators.region_id == Region.id, view, month)
-    )
+    """The month split by every dimension as one UNION ALL of (dimension, code, sums, label,
+    label_code): each child region's row of the totals' table beside its name (zeros where it
+    has none); each mediator's row beside her name; the categories', sources' and levels'
+    sums of the region's rows."""
+    mediators, totals = StatsMediatorRollup, StatsRegionTotal
+    view, month, _region = _in_cell(totals)
+    children = sa.outerjoin(Region, totals, sa.and_(totals.region_id == Region.id, view, month))
     named = sa.outerjoin(mediators, User, User.id == mediators.mediator_id)
+    kept = [sa.func.coalesce(getattr(totals, name), 0) for name in BREAKDOWN_MEASURES]
     selects = [
-        _split("region", mediators, Region.id, children, Region.parent_id == sa.bindparam("region"))
-        .add_columns(Region.name.label("label"), Region.code.label("label_code"))
-        .group_by(Region.name, Region.code),
+        # A row of the totals' table and of the mediators' is already one value's sums.
+        _labelled("region", Region.id, kept, Region.name, Region.code)
+        .select_from(children)
+        .where(Region.parent_id == sa.bindparam("region")),
         *(
-            _split(
-                name, StatsRollup, getattr(StatsRollup, name), StatsRollup, *_in_cell(StatsRollup)
-            ).add_columns(*NO_NAME)
-            for name in ("category", "source", "level")
+            _labelled(name, column, _sums(StatsRollup, BREAKDOWN_MEASURES))
+            .where(*_in_cell(StatsRollup))
+            .group_by(column)
+            for name, column in (
+                ("category", StatsRollup.category),
+                ("source", StatsRollup.source),
+                ("level", StatsRollup.level),
+            )
         ),
-        _split("mediator", mediators, mediators.mediator_id, named, *_in_cell(mediators))
-        .add_columns(User.display_name.label("label"), User.username.label("label_code"))
-        .group_by(User.display_name, User.username),
+        _labelled(
+            "mediator",
+            mediators.mediator_id,
+            [getattr(mediators, name) for name in BREAKDOWN_MEASURES],
+            User.display_name,
+            User.username,
+        )
+        .select_from(named)
+        .where(*_in_cell(mediators)),
     ]
     return sa.union_all(*selects)
 
 
-# The label columns of a dimension whose labels are not in the database.
-NO_NAME = (
-    sa.cast(sa.null(), sa.String).label("label"),
-    sa.cast(sa.null(), sa.String).label("label_code"),
-)
-
-
-def _split(name: str, model, column, source, *where):
-    """One dimension's rows from `source` (a table or a join): its name, the value as text,
-    the sums of `model`'s measures, grouped by the value."""
+def _labelled(name: str, column, sums, label=None, label_code=None):
+    """A select of one dimension's rows: its name, the value as text, the measures' sums (in
+    BREAKDOWN_MEASURES order) and the value's name and code (NULL where the database has
+    none)."""
     dimension = sa.literal_column(f"'{name}'", sa.String).label("dimension")
     code = sa.cast(column, sa.String).label("code")
-    sums = _sums(model, BREAKDOWN_MEASURES)
-    return sa.select(dimension, code, *sums).select_from(source).where(*where).group_by(column)
+    named = [
+        (sa.cast(sa.null(), sa.String) if value is None else value).label(part)
+        for part, value in (("label", label), ("label_code", label_code))
+    ]
+    sums = [value.label(measure) for measure, value in zip(BREAKDOWN_MEASURES, sums, strict=True)]
+    return sa.select(dimension, code, *sums, *named)
 
 
 # The events column of each dimension (a region is split per grid, then added up per child).
 RAW_COLUMNS = {"region": "grid_id", "mediator": "mediator_id"}
+
+
+def raw_settings(everywhere: bool) -> dict[str, str]:
+    """The planner settings of a fresh count (PostgreSQL): a plan for this month and region's
+    own figures (a generic plan of a prepared statement guesses how many grids `path LIKE`
+    matches, and guesses badly); no JIT compiling, which costs more than it saves here; room
+    to sort a month's agreements by days in memory. Over the whole tree (everywhere) the one
+    join left is each agreement by its case's key: index lookups, cheaper than hashing every
+    agreement ever made, which the planner would pick."""
+    settings = {"plan_cache_mode": "force_custom_plan", "jit": "off", "work_mem": "16MB"}
+    if everywhere:
+        settings |= {"enable_hashjoin": "off", "enable_mergejoin": "off"}
+    return settings
 
 
 class RawReader:
@@ -225,10 +282,7 @@ class RawReader:
             db.session.scalar(sa.select(sa.func.count(Region.id)).where(Region.parent_id.is_(None)))
             == 1
         )
-        # A plan for this month and region's own figures (a generic plan of a prepared
-        # statement guesses how many grids `path LIKE` matches, and guesses badly), and no JIT
-        # compiling, which costs more than it saves here.
-        tune(plan_cache_mode="force_custom_plan", jit="off")
+        tune(**raw_settings(self.everywhere))
         self._counted: dict[str, tuple[dict, dict[int, int]]] = {}
 
     def _params(self, month: str) -> dict:
@@ -236,27 +290,27 @@ class RawReader:
         prefix = self.region.path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return {"start": start, "end": end, "first": first, "after": after, "path": prefix + "%"}
 
-    def totals(self, month: str) -> tuple[dict, dict[int, int]]:
-        """The month's sums for the region, and {days to agreement: cases}, in one query (each
-        month counted once per reader)."""
+    def totals(self, month: str) -> tuple[dict, Durations]:
+        """The month's sums for the region, and its agreements' days to agreement, in one
+        query (each month counted once per reader)."""
         if month not in self._counted:
             self._counted[month] = self._count(month)
         return self._counted[month]
 
-    def days(self, month: str) -> dict[int, int]:
-        """{days to agreement: cases} of the month's agreements in the region."""
+    def days(self, month: str) -> Durations:
+        """The days to agreement of the month's agreements in the region."""
         return self.totals(month)[1]
 
-    def _count(self, month: str) -> tuple[dict, dict[int, int]]:
+    def _count(self, month: str) -> tuple[dict, Durations]:
         statement = _raw(self.view, "days", self.everywhere)
         rows = read(statement, self._params(month)).mappings()
-        total, days = empty(), {}
+        total, days = empty(), Durations()
         for row in rows:
             sums = clean(row)
             for name, value in sums.items():
                 total[name] += value
-            if row["days"] is not None and sums["succeeded"]:
-                days[row["days"]] = sums["succeeded"]
+            if row["days_cases"]:  # the agreements' row
+                days = Durations(int(row["days_cases"]), row["days_median"])
         return total, days
 
     def trend(self, months: list[str]) -> dict[str, dict]:

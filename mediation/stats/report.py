@@ -28,7 +28,7 @@ from mediation.stats.definitions import (
     VIEWS,
     parts,
 )
-from mediation.stats.readers import RawReader, RollupReader, empty
+from mediation.stats.readers import Durations, RawReader, RollupReader, empty
 from workflows import CATEGORIES, SOURCES
 from workflows.deadlines import china_time
 
@@ -151,7 +151,7 @@ def _region(user: User | None, code: str | None) -> Region:
 
 
 def indicator_values(
-    sums: dict, days: dict[int, int], view: str, keys: tuple[str, ...] | None = None
+    sums: dict, days: Durations, view: str, keys: tuple[str, ...] | None = None
 ) -> dict:
     """Every indicator (or those of `keys`) from a month's sums: numerator, denominator, value
     and definition."""
@@ -162,8 +162,7 @@ def indicator_values(
         if indicator.kind == "rate":
             value = _rate(numerator, denominator)
         elif indicator.kind == "days":
-            numerator, denominator = None, sum(days.values())
-            value = median_of(days)
+            numerator, denominator, value = None, days.cases, days.median
         elif indicator.kind == "amount":
             numerator = value = float(numerator)
         else:
@@ -207,19 +206,6 @@ def _total(sums: dict, names) -> int | Decimal:
     return sum(sums[name] for name in names)
 
 
-def median_of(days: dict[int, int]) -> float | None:
-    """The median of a histogram {days: cases}; None when it is empty."""
-    total = sum(days.values())
-    if not total:
-        return None
-    middle = ((total - 1) // 2, total // 2)  # the middle one, or the two middle ones
-    found, seen = [], 0
-    for day, count in sorted(days.items()):
-        found += [day for position in middle if seen <= position < seen + count]
-        seen += count
-    return sum(found) / 2
-
-
 def _change(indicator_key: str, now, before):
     """Relative change for counts and amounts; a difference in points for rates."""
     if now is None or before is None:
@@ -233,7 +219,7 @@ def _comparisons(series: dict, month: str, indicators: dict, view: str) -> dict:
     """环比 (the month before) and 同比 (the month a year before) of the headline figures;
     series: the sums of each month."""
     earlier = {
-        which: indicator_values(series[shift(month, back)], {}, view, HEADLINE)
+        which: indicator_values(series[shift(month, back)], Durations(), view, HEADLINE)
         for which, back in (("previous_month", -1), ("previous_year", -12))
     }
     comparisons = {}

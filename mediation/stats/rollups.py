@@ -17,7 +17,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from mediation.extensions import db
 from mediation.models import Region
-from mediation.models.stats import MEASURES, StatsDuration, StatsMediatorRollup, StatsRollup
+from mediation.models.stats import (
+    MEASURES,
+    StatsDuration,
+    StatsMediatorRollup,
+    StatsRegionTotal,
+    StatsRollup,
+)
 from mediation.stats.measures import CELL, events, summed
 from mediation.stats.readers import clean
 
@@ -104,6 +110,7 @@ def lineage():
 TABLES = {
     "main": (StatsRollup, ("view", "month", "region_id", "category", "source", "level")),
     "mediator": (StatsMediatorRollup, ("view", "month", "region_id", "mediator_id")),
+    "totals": (StatsRegionTotal, ("view", "month", "region_id")),
     "days": (StatsDuration, ("view", "month", "region_id", "days")),
 }
 
@@ -147,6 +154,7 @@ def _rows(delta: dict[tuple, list[int]]) -> dict[str, list[dict]]:
                 keys = {
                     "main": (view, month, region_id, category, source, level),
                     "mediator": (view, month, region_id, mediator_id),
+                    "totals": (view, month, region_id),
                 }
                 if days is not None:
                     keys["days"] = (view, month, region_id, days)
@@ -211,11 +219,12 @@ def rebuild() -> dict[str, int]:
     return counts
 
 
-def refill(connection) -> dict[str, int]:
-    """Replace every roll-up row by a fresh count, on a connection inside a transaction (the
-    migration that made the tables fills them this way). PostgreSQL: the tables are locked
-    first, so operations committing meanwhile wait rather than deadlock with the delete."""
-    tables = [model.__table__ for model, _keys in TABLES.values()]
+def refill(connection, which: tuple[str, ...] = tuple(TABLES)) -> dict[str, int]:
+    """Replace every roll-up row (of the TABLES named) by a fresh count, on a connection inside
+    a transaction (the migrations that made the tables fill them this way). PostgreSQL: the
+    tables are locked first, so operations committing meanwhile wait rather than deadlock
+    with the delete."""
+    tables = [TABLES[name][0].__table__ for name in which]
     if connection.dialect.name == "postgresql":
         names = ", ".join(table.name for table in tables)
         connection.execute(sa.text(f"LOCK TABLE {names} IN SHARE ROW EXCLUSIVE MODE"))
@@ -236,7 +245,8 @@ def refill(connection) -> dict[str, int]:
     ).subquery("by_view")
     line = lineage()
     counts = {}
-    for table, (model, keys) in TABLES.items():
+    for table in which:
+        model, keys = TABLES[table]
         dims = [line.c.region_id if k == "region_id" else by_view.c[k] for k in keys]
         if table == "days":
             measured = [sa.func.sum(by_view.c.succeeded)]

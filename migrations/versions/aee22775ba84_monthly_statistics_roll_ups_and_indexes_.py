@@ -119,7 +119,7 @@ def upgrade():
     if bind.execute(sa.text("SELECT 1 FROM cases LIMIT 1")).first() is not None:
         from mediation.stats.rollups import refill
 
-        refill(bind)
+        refill(bind, ("main", "mediator", "days"))  # the tables made here
 
 
 def downgrade():

@@ -24,7 +24,11 @@ from tests.factories import gen_case, later, payload_for, user
 LOCK = ["SELECT cases"] if ON_POSTGRES else ["UPDATE cases"]
 HELD = [*LOCK, "SELECT cases", "SELECT events"]
 WRITTEN = ["UPDATE cases", "INSERT audit_events", "SELECT events"]
-ROLLED_UP = ["INSERT stats_rollups", "INSERT stats_mediator_rollups"]
+ROLLED_UP = [
+    "INSERT stats_rollups",
+    "INSERT stats_mediator_rollups",
+    "INSERT stats_region_totals",
+]
 LINEAGE = ["SELECT regions", "SELECT regions"]
 
 

@@ -9,7 +9,12 @@ from mediation.extensions import db
 from mediation.stats.report import monthly_report
 from tests.factories import beijing, gen_case
 
-STATS_TABLES = ("stats_rollups", "stats_mediator_rollups", "stats_durations")
+STATS_TABLES = (
+    "stats_rollups",
+    "stats_mediator_rollups",
+    "stats_region_totals",
+    "stats_durations",
+)
 
 
 def test_the_month_is_read_from_the_reports_database(app, tmp_path):

@@ -17,7 +17,14 @@ from mediation.admin.regions import add_grid
 from mediation.cases import operations as ops
 from mediation.errors import OperationError
 from mediation.extensions import db
-from mediation.models import Case, Region, StatsDuration, StatsMediatorRollup, StatsRollup
+from mediation.models import (
+    Case,
+    Region,
+    StatsDuration,
+    StatsMediatorRollup,
+    StatsRegionTotal,
+    StatsRollup,
+)
 from mediation.models.stats import MEASURES
 from mediation.stats.report import monthly_report
 from mediation.stats.rollups import rebuild
@@ -118,7 +125,7 @@ def act(cases: list[Case], action: str, index: int, now, happy: bool) -> None:
 def nonzero_rows() -> dict:
     """The roll-up tables' rows that count anything, as sorted tuples."""
     rows = {}
-    for model in (StatsRollup, StatsMediatorRollup, StatsDuration):
+    for model in (StatsRollup, StatsMediatorRollup, StatsRegionTotal, StatsDuration):
         columns = [c.name for c in model.__table__.columns]
         values = ("cases",) if model is StatsDuration else (*MEASURES, "amount")
         rows[model.__tablename__] = sorted(
