@@ -124,8 +124,8 @@ def server_version(engine) -> str:
 
 def explain_sent(app, call: Callable[[], object], keep: Callable[[str], bool]) -> None:
     """Run call in an app context, then print EXPLAIN (ANALYZE, BUFFERS) of each statement it
-    sent that keep(statement) picks, in one transaction after the SET LOCAL settings it sent
-    (so the plans are the ones it got)."""
+    sent that keep(statement) picks, in one transaction after the settings it sent (SET LOCAL,
+    or set_config(…, true): so the plans are the ones it got)."""
     from mediation.extensions import db
 
     sent = []
@@ -141,7 +141,7 @@ def explain_sent(app, call: Callable[[], object], keep: Callable[[str], bool]) -
             sa.event.remove(db.engine, "before_cursor_execute", capture)
         with db.engine.begin() as conn:
             for statement, parameters in sent:
-                if statement.startswith("SET LOCAL"):
+                if statement.startswith(("SET LOCAL", "SELECT set_config(")):
                     conn.exec_driver_sql(statement, parameters)
                 elif keep(statement):
                     explained = "EXPLAIN (ANALYZE, BUFFERS) " + statement

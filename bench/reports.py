@@ -4,13 +4,16 @@
                             [--rebuild] [--explain] [--only WORD …] [--database-url URL]
 
 PostgreSQL only. Each row is timed --runs times after 2 warm-ups, in-process, each run with
-a fresh database session, for the whole city (the user's jurisdiction) and for one street:
+a fresh database session, for the whole city (the user's jurisdiction) and for one street.
+The rows are timed in rounds, each round running every row once, so that a machine that
+speeds up or slows down meanwhile does so for the floor and the rows alike:
 
 - floor: every figure the month's indicators are made of (received, succeeded and at grid
   level, ended without agreement, escalated, on time at each level, the median days to
   agreement, the agreements' amount, applications to the court and confirmations, visits,
   performed and satisfied) in one hand-written statement through psycopg, no ORM, each event
-  read through the index on its own date column; "headline figures only" is the same for
+  read through the index on its own date column, planned with the app's fresh count's
+  settings (`readers.raw_settings`); "headline figures only" is the same for
   the headline's few (received, succeeded, ended, escalated, amount), for reference;
 - raw: `monthly_report(user, month, source="raw")` then json.dumps: the whole report
   (figures, 环比/同比, 12-month trend, five breakdowns) counted from the case tables;
@@ -38,7 +41,7 @@ from dataclasses import dataclass
 import psycopg
 import sqlalchemy as sa
 
-from bench.case_list import WARM_UP, PageClient, has_route, timed
+from bench.case_list import WARM_UP, PageClient, has_route
 from bench.common import (
     add_url_argument,
     bench_url,
@@ -53,7 +56,7 @@ from bench.generate import vacuum_analyze
 from mediation.extensions import db
 from mediation.models import Case, Region, User
 from mediation.stats.measures import ENDED_STATES, SUCCESS_STATES
-from mediation.stats.readers import clean, month_bounds
+from mediation.stats.readers import Durations, clean, month_bounds, raw_settings
 from mediation.stats.report import indicator_values, monthly_report, shift
 from mediation.stats.rollups import rebuild
 from workflows.deadlines import china_time
@@ -189,6 +192,11 @@ class Floor:
         libpq = sa.engine.make_url(url).set(drivername="postgresql")
         self.conn = psycopg.connect(libpq.render_as_string(hide_password=False), autocommit=True)
 
+    def settle(self, settings: dict[str, str]) -> None:
+        """Plan with these settings from now on (the app's fresh count's: the same planner)."""
+        for name, value in settings.items():
+            self.conn.execute("SELECT set_config(%s, %s, false)", (name, value))
+
     def params(
         self, month: str, region: Region, root: bool, template: str = FLOOR_SQL
     ) -> tuple[str, dict]:
@@ -245,7 +253,7 @@ def check_figures(floor: dict, report: dict) -> list[str]:
     """Where the report's indicators differ from those made of the floor's figures (an empty
     list: they agree), numerator, denominator and value."""
     sums = clean(floor)
-    expected = indicator_values(sums, {}, report["view"])
+    expected = indicator_values(sums, Durations(), report["view"])
     differences = []
     for key, indicator in report["indicators"].items():
         if key == "median_days_to_agreement":
@@ -328,6 +336,7 @@ def main(argv=None) -> None:
     if args.explain:
         for code, region in regions.items():
             sql, params = floor.params(month, region, code == root)
+            floor.settle(raw_settings(code == root))
             print(f"\n===== floor, {region.name}\n{floor.explain(sql, params)}")
             print(f"\n===== raw figures, {region.name}")
             explain_raw(app, user_id, month, None if code == root else code)
@@ -349,6 +358,7 @@ def time_region(app, args, floor: Floor, user_id, month, region: Region, root: b
     """Time every row for one region; print each as it is done. Rows for print_table."""
     scope = None if root else region.code
     sql, params = floor.params(month, region, root)
+    floor.settle(raw_settings(root))
     figures = floor.figures(sql, params)
     for source in ("raw", "rollups"):
         report = report_json(app, user_id, month, scope, source=source, sections=())
@@ -389,12 +399,22 @@ def time_region(app, args, floor: Floor, user_id, month, region: Region, root: b
         )
     if args.only:
         calls = calls[:1] + [c for c in calls[1:] if any(word in c[0] for word in args.only)]
+    # The rows with a target in rounds with the floor; the others (the raw whole report: a few
+    # seconds of reading most of a month's cases, which would push the roll-ups out of the
+    # buffers before each of their runs) on their own after them.
+    rounds = [index for index, (_name, target, _call) in enumerate(calls) if target.text]
+    rounds.insert(0, 0)
+    samples: list[list[float]] = [[] for _ in calls]
+    timed_together = in_rounds([calls[index][2] for index in rounds], args.runs)
+    for index, times in zip(rounds, timed_together, strict=True):
+        samples[index] = times
+    for index, (_name, target, call) in enumerate(calls):
+        if index and not target.text:
+            samples[index] = in_rounds([call], args.runs)[0]
     rows = []
-    floor_p50 = None
-    for name, target, call in calls:
-        samples = timed(call, args.runs)
-        p50, p95 = percentile(samples, 50), percentile(samples, 95)
-        floor_p50 = floor_p50 or p50
+    floor_p50 = percentile(samples[0], 50)
+    for (name, target, _call), times in zip(calls, samples, strict=True):
+        p50, p95 = percentile(times, 50), percentile(times, 95)
         rows.append((region.name, name, p50, p95, p50 / floor_p50, target, floor_p50))
         print(
             f"  {region.name:<8}{name:<26}p50 {p50:>9.1f} ms  p95 {p95:>9.1f} ms  "
@@ -402,6 +422,20 @@ def time_region(app, args, floor: Floor, user_id, month, region: Region, root: b
             flush=True,
         )
     return rows
+
+
+def in_rounds(calls: list[Callable[[], object]], runs: int) -> list[list[float]]:
+    """Milliseconds of each call, timed in rounds (every call once per round, after WARM_UP
+    untimed rounds): a machine that speeds up or slows down meanwhile does so for the floor
+    and the rows alike, and their ratios hold."""
+    samples: list[list[float]] = [[] for _ in calls]
+    for round_number in range(WARM_UP + runs):
+        for call, times in zip(calls, samples, strict=True):
+            tick = time.perf_counter()
+            call()
+            if round_number >= WARM_UP:
+                times.append((time.perf_counter() - tick) * 1000)
+    return samples
 
 
 def page(client, path: str, query: dict) -> None:
