@@ -54,14 +54,15 @@ def ensure_database(url: str) -> None:
 
 
 def make_app(url: str):
-    """The production app bound to the bench database, without the login throttle.
+    """The production app bound to the bench database, without the login throttle, its heap
+    settled as wsgi.py settles it.
 
     Session cookies are allowed over plain HTTP so that the test client keeps its login.
     """
     os.environ["DATABASE_URL"] = url
-    from mediation import create_app
+    from mediation import create_app, heap
 
-    return create_app(
+    app = create_app(
         Config,
         {
             "SQLALCHEMY_DATABASE_URI": url,
@@ -71,6 +72,8 @@ def make_app(url: str):
             "REMEMBER_COOKIE_SECURE": False,
         },
     )
+    heap.settle()  # as wsgi.py does
+    return app
 
 
 def rss_mib() -> float:
