@@ -43,14 +43,20 @@ def region_by_code(user: User, code: str) -> Region | None:
     return region
 
 
-def region_tree(user: User) -> list[dict]:
-    """The visible tree as nested nodes {code, name, level, children}, loaded in one query."""
+def region_tree(user: User, *, depth: int | None = None, near: str | None = None) -> list[dict]:
+    """The visible tree as nested nodes {code, name, level, children}, loaded in one query.
+
+    depth: only the regions at most this many levels below the jurisdiction's top, and those
+    on the way to the region whose code is `near` with its children: what a picker shows (a
+    city's thousands of grids are not read for it).
+    """
     # Columns, not Region objects: a city has thousands of regions.
-    regions = db.session.execute(
-        sa.select(Region.id, Region.code, Region.name, Region.level, Region.parent_id)
-        .where(region_clause(user))
-        .order_by(Region.path)
-    ).all()
+    stmt = sa.select(Region.id, Region.code, Region.name, Region.level, Region.parent_id).where(
+        region_clause(user)
+    )
+    if depth is not None:
+        stmt = stmt.where(_near_the_top(user, depth, near))
+    regions = db.session.execute(stmt.order_by(Region.path)).all()
     nodes = {
         r.id: {"code": r.code, "name": r.name, "level": r.level, "children": []} for r in regions
     }
@@ -59,6 +65,21 @@ def region_tree(user: User) -> list[dict]:
         parent = nodes.get(region.parent_id)
         (parent["children"] if parent else tops).append(nodes[region.id])
     return tops
+
+
+def _near_the_top(user: User, depth: int, near: str | None):
+    """SQL: a region at most `depth` levels below the user's top nodes, or on the way to the
+    region `near` (their path begins its path), or a child of one on the way. A path holds a
+    "/" before and after each code, so its count of "/" is its level plus two."""
+    slashes = sa.func.length(Region.path) - sa.func.length(sa.func.replace(Region.path, "/", ""))
+    tops = [root.path.count("/") for root in region_roots(user)]
+    shown = [slashes <= min(tops, default=0) + depth]
+    if near:
+        way, other = so.aliased(Region), so.aliased(Region)
+        near_path = sa.select(other.path).where(other.code == near).scalar_subquery()
+        on_the_way = sa.select(way.id).where(near_path.startswith(way.path))
+        shown += [near_path.startswith(Region.path), Region.parent_id.in_(on_the_way)]
+    return sa.or_(*shown)
 
 
 def case_clause(user: User):

@@ -221,7 +221,7 @@ def region_choices(
     then lists its districts and streets, not its thousands of grids).
     """
     choices = [("", _("全部辖区"))]
-    tree = region_tree(user)
+    tree = region_tree(user, depth=depth, near=near)
     way = set(_way_to(tree, near)) if near else set()
 
     def walk(nodes: list[dict], level: int, parent_on_way: bool) -> None:
