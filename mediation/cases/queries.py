@@ -166,11 +166,11 @@ def list_cases(user: User, filters: CaseFilters, page: int = 1, per_page: int = 
     cursor = Cursor.decode(filters.cursor, filters.sort) if filters.cursor else None
     if cursor is None:
         order = walk_order(filters.sort, AFTER, few=bool(filters.q))
-        rows = _rows(stmt.order_by(*order).offset((page - 1) * per_page), per_page)
+        rows = _rows(stmt.offset((page - 1) * per_page), order, per_page)
         items, more_after, more_before = rows[:per_page], len(rows) > per_page, page > 1
     else:
         order = walk_order(filters.sort, cursor.direction, few=bool(filters.q))
-        rows = _rows(stmt.where(keyset_clause(cursor)).order_by(*order), per_page)
+        rows = _rows(stmt.where(keyset_clause(cursor)), order, per_page)
         if cursor.direction == AFTER:
             items, more_after = rows[:per_page], len(rows) > per_page
         elif len(rows) <= per_page:  # back at the start: the first page as it is now
@@ -190,17 +190,27 @@ def list_cases(user: User, filters: CaseFilters, page: int = 1, per_page: int = 
     )
 
 
-def _rows(stmt, per_page: int) -> list[Case]:
-    """Up to per_page + 1 cases (one more tells whether another page follows), loaded with
-    what the list shows. Grid and mediator come by their ids in their own queries: joined,
-    PostgreSQL misjudged a search's few rows and scanned the regions per row (300 ms)."""
+def _rows(stmt, order: list, per_page: int) -> list[Case]:
+    """Up to per_page + 1 cases in `order` (one more tells whether another page follows),
+    loaded with what the list shows.
+
+    The page's ids are found first, by a subquery that names only the columns an index may
+    hold, and only then their rows: walking the open cases newest first, the overdue filter
+    passes over thousands that are not late yet, and reads none of their rows
+    (ix_cases_open_newest; the city's overdue list, 265 → 25 ms at 1M cases). Grid and
+    mediator come by their ids in their own queries: joined, PostgreSQL misjudged a search's
+    few rows and scanned the regions per row (300 ms)."""
+    page_ids = stmt.with_only_columns(Case.id).order_by(*order).limit(per_page + 1)
     return list(
         db.session.scalars(
-            stmt.options(
+            sa.select(Case)
+            .where(Case.id.in_(page_ids))
+            .order_by(*order)
+            .options(
                 so.selectinload(Case.parties),
                 so.selectinload(Case.grid),
                 so.selectinload(Case.mediator),
-            ).limit(per_page + 1)
+            )
         )
     )
 
