@@ -17,6 +17,8 @@ import psycopg
 import sqlalchemy as sa
 from psycopg import pq
 
+from mediation.extensions import db
+
 
 def keep_prepared_statements(engine: sa.Engine) -> None:
     """Make the engine's rollbacks keep psycopg's prepared statements (other drivers: as is)."""
@@ -38,3 +40,12 @@ def _rollback(dbapi_connection: psycopg.Connection) -> None:
     if result.status != pq.ExecStatus.COMMAND_OK:
         message = (result.error_message or pgconn.error_message).decode(errors="replace")
         raise psycopg.OperationalError(f"ROLLBACK failed: {message}")
+
+
+def for_this_transaction(bind: sa.Engine | None = None, **settings: str) -> None:
+    """PostgreSQL: planner settings for the rest of the session's transaction on `bind` (its
+    default engine if None), as SET LOCAL does, in one statement. Elsewhere nothing."""
+    engine = bind or db.session.get_bind()
+    if engine.dialect.name == "postgresql" and settings:
+        calls = ", ".join(f"set_config('{name}', :{name}, true)" for name in settings)
+        db.session.execute(sa.text(f"SELECT {calls}"), settings, bind_arguments={"bind": engine})

@@ -19,6 +19,7 @@ from mediation.cases.paging import (
     walk_order,
 )
 from mediation.cases.search import search_clause
+from mediation.database import for_this_transaction
 from mediation.errors import InvalidInput
 from mediation.extensions import db
 from mediation.inputs import whole_number
@@ -161,6 +162,9 @@ def list_cases(user: User, filters: CaseFilters, page: int = 1, per_page: int = 
     """One page of the user's cases in the filters' order (newest first unless chosen
     otherwise), with parties, grid and mediator loaded: page `page`, or the page the
     filters' cursor leads to (mediation.cases.paging)."""
+    # No parallel workers: starting them costs more than a page's few index reads, and a
+    # search's recheck of a phone tail's candidates took 48 → 37 ms without (bench/README).
+    for_this_transaction(max_parallel_workers_per_gather="0")
     stmt = filtered(user, filters)
     total, exact = count_matches(stmt)
     cursor = Cursor.decode(filters.cursor, filters.sort) if filters.cursor else None

@@ -17,6 +17,7 @@ import sqlalchemy.orm as so
 from mediation.access import policy
 from mediation.access.scoping import case_clause, region_clause
 from mediation.cases.operations.overdue import overdue_clause
+from mediation.database import for_this_transaction
 from mediation.extensions import db
 from mediation.inputs import whole_number
 from mediation.models import (
@@ -199,17 +200,12 @@ class WorkQueue:
         return {**pages, group.page_arg: page}
 
 
-def _without_jit() -> None:
-    """PostgreSQL: no JIT compilation for the rest of this transaction (SET LOCAL). The
-    counts' CASE of correlated subqueries is costed above jit_above_cost, and compiling it
-    took 590 ms of an 820 ms count at 1M cases (as for the monthly report: bench/README §8)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.text("SET LOCAL jit = off"))
-
-
 def _counts(user: User, found: list[Branch], now: datetime) -> dict[str, tuple[int, int]]:
     """Per group key: how many cases wait, and how many of them are overdue (one GROUP BY)."""
-    _without_jit()
+    # No JIT compiling: the counts' CASE of correlated subqueries is costed above
+    # jit_above_cost, and compiling it took 590 ms of an 820 ms count at 1M cases (as for
+    # the monthly report: bench/README §8).
+    for_this_transaction(jit="off")
     key = sa.case(*((b.clause, b.group.key) for b in found), else_=None)
     late = sa.case((overdue_clause(now), 1), else_=0)
     states = {state for branch in found for state in branch.states}

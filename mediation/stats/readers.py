@@ -14,6 +14,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from mediation.database import for_this_transaction
 from mediation.extensions import db
 from mediation.models import Region, User
 from mediation.models.stats import (
@@ -98,11 +99,9 @@ def read(statement, params: dict | None = None):
 
 
 def tune(**settings: str) -> None:
-    """PostgreSQL: planner settings for the rest of this transaction (as SET LOCAL), on the
-    reports' engine, in one statement. Elsewhere nothing."""
-    if reports_engine().dialect.name == "postgresql":
-        calls = ", ".join(f"set_config('{name}', :{name}, true)" for name in settings)
-        read(sa.text(f"SELECT {calls}"), settings)
+    """PostgreSQL: planner settings for the rest of this transaction on the reports' engine.
+    Elsewhere nothing."""
+    for_this_transaction(reports_engine(), **settings)
 
 
 class RollupReader:
