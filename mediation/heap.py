@@ -8,6 +8,6 @@ def settle() -> None:
     tables and the app's own, which live as long as the process. Python's full collections
     walk every tracked object but frozen ones; without this, one ran every 17 requests or so
     of the case list and took 140–190 ms, the slowest request of every twenty (bench/README).
-    Before gunicorn forks its workers (preloaded), it also keeps their pages shared."""
+    Each gunicorn worker imports wsgi.py, and settles its own heap."""
     gc.collect()
     gc.freeze()

@@ -21,6 +21,8 @@ down_revision = "5e1d2c3b4a69"
 branch_labels = None
 depends_on = None
 
+# The measures as they stand at this revision (mediation.models.stats.MEASURES), copied: a
+# migration must build the same table whatever the model becomes later.
 MEASURES = (
     "received",
     "succeeded",
