@@ -16,11 +16,12 @@ speeds up or slows down meanwhile does so for the floor and the rows alike:
   the app's fresh count's settings (`readers.raw_settings`), the faster p50 being the floor;
   "headline figures only" is the same for
   the headline's few (received, succeeded, ended, escalated, amount), for reference;
-- raw: `monthly_report(user, month, source="raw")` then json.dumps: the whole report
+- raw: `monthly_report(user, month, source="raw")` then the app's JSON (app.json.dumps, what
+  the API answers with): the whole report
   (figures, 环比/同比, 12-month trend, five breakdowns) counted from the case tables;
 - raw, figures only: the same with sections=() (the indicators alone), what the floor
   computes;
-- roll-ups: `monthly_report(user, month)` (source="rollups") then json.dumps, whole and
+- roll-ups: `monthly_report(user, month)` (source="rollups") then the app's JSON, whole and
   figures only;
 - dashboard: GET /stats/?month=… through the Flask test client, logged in as the user;
 - PDF: GET /stats/monthly.pdf?month=….
@@ -34,7 +35,6 @@ instead of timing.
 """
 
 import argparse
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -248,7 +248,7 @@ def report_json(app, user_id: int, month: str, region: str | None, **options) ->
     def call():
         user = db.session.get(User, user_id)
         report = monthly_report(user, month=month, region_code=region, **options)
-        json.dumps(report, ensure_ascii=False)
+        app.json.dumps(report)
         return report
 
     return in_session(app, call)

@@ -18,6 +18,7 @@ import re
 from decimal import Decimal
 
 import flask
+import orjson
 from flask import request
 from flask.json.provider import DefaultJSONProvider
 from webargs import core
@@ -141,8 +142,31 @@ def loads(data: bytes | str):
     return document
 
 
+# What JSONProvider.dumps asks of orjson: Flask's sorted keys, keys that are not strings
+# allowed (as str() of them), and dates and dataclasses left to Flask's own `default`.
+ORJSON_OPTIONS = (
+    orjson.OPT_SORT_KEYS
+    | orjson.OPT_NON_STR_KEYS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
 class JSONProvider(DefaultJSONProvider):
-    """Flask's JSON, reading with loads: what request.get_json uses."""
+    """Flask's JSON, reading with loads (what request.get_json uses) and written by orjson:
+    a city's monthly report in 0.25 ms rather than 1.7 (bench/README.md). The text is the
+    standard library's but for what JSON leaves free: characters beyond ASCII as they are
+    (UTF-8) rather than as \\u escapes, and no spaces."""
+
+    def dumps(self, obj, **kwargs) -> str:
+        """obj as JSON text; with options (an indent, say) the standard library writes it,
+        as it does what orjson refuses (a lone surrogate, an integer beyond 64 bits)."""
+        if not kwargs:
+            try:
+                return orjson.dumps(obj, default=self.default, option=ORJSON_OPTIONS).decode()
+            except orjson.JSONEncodeError:
+                pass
+        return super().dumps(obj, **kwargs)
 
     def loads(self, s: str | bytes, **kwargs):
         """The checked document."""

@@ -2,10 +2,12 @@
 
 Both answer the same questions for one region and view: the month's totals and the
 histogram of days to agreement, a run of months, and the month split by one dimension.
-Sums are dicts {measure: int, …, "amount": Decimal}.
+Sums are dicts {measure: int, …, "amount": Decimal}; a split's sums, which a city has hundreds
+of, are tuples of the BREAKDOWN_MEASURES in that order.
 """
 
 import functools
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -39,9 +41,10 @@ def clean(row) -> dict:
     return sums
 
 
-def split_row(row) -> dict:
-    """A row of a split as plain numbers: the measures a breakdown's row is made of."""
-    return {name: int(row[name] or 0) for name in BREAKDOWN_MEASURES}
+def split_row(row) -> tuple[int, ...]:
+    """A row of a split as plain numbers: the measures a breakdown's row is made of, in
+    BREAKDOWN_MEASURES order."""
+    return tuple(int(row[name] or 0) for name in BREAKDOWN_MEASURES)
 
 
 def empty() -> dict:
@@ -111,10 +114,9 @@ class RollupReader:
     """
 
     def __init__(self, region: Region, view: str):
+        # (No planner settings: its statements are a few index lookups, which PostgreSQL plans
+        # without parallel workers, custom or generic.)
         self.region, self.view = region, view
-        # A few index lookups: starting parallel workers for them (which PostgreSQL plans for
-        # the UNION of the breakdowns) costs ten times what they do.
-        tune(max_parallel_workers_per_gather="0")
 
     def _params(self, **more) -> dict:
         return {"view": self.view, "region": self.region.id, **more}
@@ -140,7 +142,8 @@ class RollupReader:
         """The month's sums a breakdown needs (BREAKDOWN_MEASURES) per value of each dimension
         (region: per child region's id), and the names of the child regions and mediators, all
         in one statement: ({dimension: {value: sums}}, names as `RawReader.splits`)."""
-        rows = read(_rollup_splits(), self._params(month=month))
+        # (All at once: fetched row by row, a city's hundreds cost more than the statement.)
+        rows = read(_rollup_splits(), self._params(month=month)).all()
         found: dict = {dimension: {} for dimension in dimensions}
         names: dict = {"region": {}, "mediator": {}}
         # (A city has hundreds of rows: tuples, in the statement's column order.)
@@ -152,7 +155,7 @@ class RollupReader:
             # nothing.
             if dimension not in found or not any(values):
                 continue
-            found[dimension][key] = dict(zip(BREAKDOWN_MEASURES, values, strict=True))
+            found[dimension][key] = tuple(values)
             if dimension == "mediator" and key:
                 names["mediator"][key] = {"label": label, "code": label_code}
         return found, names
@@ -335,7 +338,7 @@ class RawReader:
         found = ((row[column], split_row(row)) for row in rows)
         # As the roll-ups: a value whose breakdown sums are all 0 (a case's visit in the month,
         # say) shows nothing.
-        sums = {value: each for value, each in found if any(each.values())}
+        sums = {value: each for value, each in found if any(each)}
         return _by_child(self.children, sums) if dimension == "region" else sums
 
     @functools.cached_property
@@ -388,10 +391,9 @@ def _by_child(children: list, by_grid: dict) -> dict:
             sa.select(Region.id, Region.path).where(Region.id.in_(list(by_grid)))
         ).all()
     )
-    total: dict = defaultdict(lambda: dict.fromkeys(BREAKDOWN_MEASURES, 0))
+    total: dict = defaultdict(lambda: (0,) * len(BREAKDOWN_MEASURES))
     for grid_id, sums in by_grid.items():
         for child in children:
             if paths.get(grid_id, "").startswith(child.path):
-                for name, value in sums.items():
-                    total[child.id][name] += value
+                total[child.id] = tuple(map(operator.add, total[child.id], sums))
     return dict(total)

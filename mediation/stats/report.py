@@ -5,7 +5,10 @@ It reads the roll-ups (`source="rollups"`); `source="raw"` counts the same from 
 tables, which the tests use to prove the roll-ups right and the benchmark to time the floor.
 """
 
+import functools
+import operator
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -33,13 +36,24 @@ from workflows import CATEGORIES, SOURCES
 from workflows.deadlines import china_time
 
 SECTIONS = ("indicators", "comparisons", "trend", "breakdowns")
-# Each breakdown column as (key, numerator's measures, denominator's measures or None).
+
+
+def _adder(names) -> Callable[[tuple], int]:
+    """What adds up the measures `names` of a split's sums (a tuple in BREAKDOWN_MEASURES
+    order)."""
+    indexes = [BREAKDOWN_MEASURES.index(name) for name in parts(names)]
+    picked = operator.itemgetter(*indexes)
+    return picked if len(indexes) == 1 else lambda sums: sum(picked(sums))
+
+
+# Each breakdown column as (key, its numerator's adder, its denominator's or None): a city
+# has hundreds of rows, so the plan is worked out once.
 BREAKDOWN_PLAN = [
-    (i.key, parts(i.numerator), parts(i.denominator) if i.kind == "rate" else None)
+    (i.key, _adder(i.numerator), _adder(i.denominator) if i.kind == "rate" else None)
     for i in (INDICATOR_BY_KEY[key] for key in BREAKDOWN_COLUMNS)
 ]
-# A breakdown row's sums of nothing (read only).
-NO_SPLIT = dict.fromkeys(BREAKDOWN_MEASURES, 0)
+# A breakdown row's sums of nothing.
+NO_SPLIT = (0,) * len(BREAKDOWN_MEASURES)
 READERS = {"rollups": RollupReader, "raw": RawReader}
 MONTH = re.compile(r"(\d{4})-(\d{2})")
 
@@ -179,21 +193,22 @@ def indicator_values(
     return values
 
 
+@functools.lru_cache(maxsize=4096)
 def _rate(numerator, denominator) -> float | None:
-    """A rate to six places; None (shown "—") when its denominator is zero."""
+    """A rate to six places; None (shown "—") when its denominator is zero. (Remembered: a
+    city's hundreds of breakdown rows repeat the same few small fractions.)"""
     return round(numerator / denominator, 6) if denominator else None
 
 
-def breakdown_values(sums: dict) -> dict:
-    """The breakdown's columns (counts and rates) of one row's sums, by indicator key (a city
-    has hundreds of rows: the plan is worked out once, in BREAKDOWN_PLAN)."""
-    row = {}
-    for key, numerators, denominators in BREAKDOWN_PLAN:
-        numerator = sum(map(sums.__getitem__, numerators))
-        if denominators is None:
-            row[key] = numerator
+def breakdown_row(code, label, sums: tuple) -> dict:
+    """A breakdown's row: its code and label, and its columns (counts and rates, by indicator
+    key) of one value's sums (a tuple in BREAKDOWN_MEASURES order)."""
+    row = {"code": code, "label": label}
+    for key, numerator, denominator in BREAKDOWN_PLAN:
+        if denominator is None:
+            row[key] = numerator(sums)
         else:
-            row[key] = _rate(numerator, sum(map(sums.__getitem__, denominators)))
+            row[key] = _rate(numerator(sums), denominator(sums))
     return row
 
 
@@ -256,13 +271,17 @@ def _trend(series: dict, months: list[str]) -> list[dict]:
 def _breakdown(sums: dict, labels: dict) -> list[dict]:
     """The month split by one dimension, a row per label, most received first; sums: the
     month's sums per value of the dimension."""
-    rows = []
-    for code, label in labels.items():
-        row = {"code": label.get("code", code), "label": label["label"]}
-        row.update(breakdown_values(sums.get(code) or NO_SPLIT))
-        rows.append(row)
-    rows.sort(key=lambda row: (-row["received"], row["code"]))
+    rows = [
+        breakdown_row(label.get("code", code), label["label"], sums.get(code, NO_SPLIT))
+        for code, label in labels.items()
+    ]
+    rows.sort(key=_most_received_first)
     return rows
+
+
+def _most_received_first(row: dict) -> tuple:
+    """The order of a breakdown's rows: most received first, then by code."""
+    return -row["received"], row["code"]
 
 
 def _labels(dimension: str, sums: dict, names: dict) -> dict:

@@ -157,9 +157,9 @@ def _add_deltas(session: so.Session, changed: set[int], before: dict) -> None:
 ZEROS = (0,) * len(VALUES)
 
 
-def _rows(delta: dict[tuple, list[int]]) -> dict[str, list[dict]]:
-    """The roll-up rows a delta per grid cell adds to, each table's in a fixed order (two
-    transactions adding to the same rows never deadlock)."""
+def _rows(delta: dict[tuple, list[int]]) -> dict[str, list[tuple]]:
+    """The roll-up rows a delta per grid cell adds to, each table's as tuples of its COLUMNS,
+    in a fixed order (two transactions adding to the same rows never deadlock)."""
     rows: dict[str, dict[tuple, list[int]]] = {table: {} for table in TABLES}
     for cell, values in delta.items():
         grid_id, category, source, mediator_id, level, period_month, cohort_month, days = cell
@@ -177,39 +177,79 @@ def _rows(delta: dict[tuple, list[int]]) -> dict[str, list[dict]]:
                     total[:] = [a + b for a, b in zip(total, values, strict=True)]
     batches = {}
     for table, sums in rows.items():
-        names = TABLES[table][1]
         batch = []
         for key in sorted(sums, key=repr):
-            values = dict(zip(VALUES, sums[key], strict=True))
+            values = sums[key]
             if table == "days":
-                values = {"cases": values["succeeded"]}
+                values = [values[SUCCEEDED]]
             else:
-                values["amount"] = Decimal(values["amount"]).scaleb(-2)
-            if any(values.values()):
-                batch.append({**dict(zip(names, key, strict=True)), **values})
+                values = [*values[:-1], Decimal(values[-1]).scaleb(-2)]
+            if any(values):
+                batch.append((*key, *values))
         if batch:
             batches[table] = batch
     return batches
 
 
-def _add(session, table: str, batch: list[dict]) -> None:
+SUCCEEDED = VALUES.index("succeeded")
+
+
+def _added(table: str) -> tuple[str, ...]:
+    """The columns a table's rows add to: the days' histogram counts cases, the others every
+    measure and the amount."""
+    return ("cases",) if table == "days" else VALUES
+
+
+def _columns(table: str) -> tuple[str, ...]:
+    """A table's columns in the order of its rows' tuples: its keys, then what they add."""
+    return (*TABLES[table][1], *_added(table))
+
+
+def _add(session, table: str, batch: list[tuple]) -> None:
     """INSERT … ON CONFLICT DO UPDATE, one statement for the batch: values added to the row's.
-    (Core, on the session's connection: the ORM's bulk insert adds nothing here but time.)"""
+    PostgreSQL runs it once over the batch as arrays (unnest), not once per row; SQLite, once
+    per row. (Core, on the session's connection: the ORM's bulk insert adds nothing here but
+    time.)"""
     connection = session.connection()
-    connection.execute(_upsert(connection.dialect.name, table), batch)
+    columns = _columns(table)
+    if connection.dialect.name == "postgresql":
+        # (Every row has a value for each column.)
+        arrays = dict(zip(columns, map(list, zip(*batch, strict=True)), strict=True))
+        connection.execute(_upsert_arrays(table), arrays)
+    else:
+        rows = [dict(zip(columns, row, strict=True)) for row in batch]
+        connection.execute(_upsert(table), rows)
 
 
 @functools.cache
-def _upsert(dialect_name: str, table: str):
-    """The statement that adds a batch of values to a table's rows (inserted when missing)."""
+def _upsert(table: str):
+    """SQLite: the statement that adds a row's values to a table's row (inserted when
+    missing), run once per row of a batch."""
     model, keys = TABLES[table]
-    values = ("cases",) if model is StatsDuration else VALUES
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
     columns = model.__table__.c
-    stmt = dialect.insert(model.__table__)
+    stmt = sqlite.insert(model.__table__)
     return stmt.on_conflict_do_update(
         index_elements=list(keys),
-        set_={name: columns[name] + stmt.excluded[name] for name in values},
+        set_={name: columns[name] + stmt.excluded[name] for name in _added(table)},
+    )
+
+
+@functools.cache
+def _upsert_arrays(table: str) -> sa.TextClause:
+    """PostgreSQL: the statement that adds a batch given as one array per column (named after
+    it) to a table's rows, inserting those missing."""
+    model, keys = TABLES[table]
+    dialect = postgresql.dialect()
+    quote = dialect.identifier_preparer.quote
+    name = quote(model.__tablename__)
+    columns = _columns(table)
+    arrays = ", ".join(
+        f"CAST(:{c} AS {model.__table__.c[c].type.compile(dialect=dialect)}[])" for c in columns
+    )
+    added = ", ".join(f"{c} = {name}.{c} + excluded.{c}" for c in map(quote, _added(table)))
+    return sa.text(
+        f"INSERT INTO {name} ({', '.join(map(quote, columns))}) SELECT * FROM unnest({arrays}) "
+        f"ON CONFLICT ({', '.join(map(quote, keys))}) DO UPDATE SET {added}"
     )
 
 
