@@ -160,6 +160,15 @@ def append_event(
     for key, value in {**claimed, "audit_seq": seq}.items():
         # Already written by the UPDATE above: record it without a second UPDATE at commit.
         so.attributes.set_committed_value(case, key, value)
+    state = sa.inspect(case)
+    if state.session is not None and not any(
+        state.attrs[key].history.has_changes() for key in state.committed_state
+    ):
+        # Nothing of the case is left to write (what remains was set to the value it had):
+        # mark it clean, or each flush until the commit (the roll-ups' and the commit's own)
+        # would look it over for nothing. (SQLAlchemy has no public call for this; its flush
+        # ends the same way.)
+        state._commit_all(state.dict, state.session.identity_map)
 
 
 @functools.cache
