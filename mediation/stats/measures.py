@@ -323,9 +323,12 @@ def totals(*, period=None, cohort=None, grid_ids=None):
     for kind in kinds():
         days = kind.measures.get("days")
         sums = {name: sa.func.sum(value) for name, value in kind.measures.items()}
+        # Every kind's columns of one type (a 0 is an integer, a count a bigint): PostgreSQL
+        # then runs the UNION as one Append, not seven nested ones each converting its rows.
         stmt = sa.select(
-            *[sums.get(name, ZERO).label(name) for name in (*MEASURES, "amount")],
-            (ZERO if days is None else sa.func.count(days)).label("days_cases"),
+            *[sums.get(name, ZERO).cast(sa.BigInteger).label(name) for name in MEASURES],
+            sums.get("amount", ZERO).cast(sa.Numeric).label("amount"),
+            (ZERO if days is None else sa.func.count(days)).cast(sa.BigInteger).label("days_cases"),
             (sa.null() if days is None else median(days)).cast(sa.Float).label("days_median"),
         )
         # Every event of every case, by its own month: applications and visits need no case.
