@@ -189,12 +189,17 @@ _EVENT_COLUMNS = [c for c in AuditEvent.__table__.c if c.key != "id"]
 _INSERT_EVENT = AuditEvent.__table__.insert()
 
 
-def with_retries(work, retry_on=(Conflict,)):
-    """Run work() in one transaction; start again when a concurrent writer got there first."""
+def with_retries(work, retry_on=(Conflict,), keep: bool = False):
+    """Run work() in one transaction; start again when a concurrent writer got there first.
+
+    keep: what the session holds stays as the transaction left it after the commit instead
+    of being read again at its next use: for work that reads everything it holds afresh under
+    the case's lock (get_case_for_update) and records what it writes (a transition's reply
+    then costs no second read of the case)."""
     for attempt in range(CHAIN_RETRIES):
         try:
             result = work()
-            db.session.commit()
+            _commit(expire=not keep)
             return result
         except retry_on:
             db.session.rollback()
@@ -204,6 +209,16 @@ def with_retries(work, retry_on=(Conflict,)):
             db.session.rollback()
             raise
     raise AssertionError("unreachable")
+
+
+def _commit(expire: bool) -> None:
+    """Commit the session's transaction; expire=False leaves the objects it holds loaded."""
+    session = db.session()
+    kept, session.expire_on_commit = session.expire_on_commit, expire
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = kept
 
 
 @dataclass

@@ -183,7 +183,7 @@ def apply_transition(
         return case
 
     # A session or visit recorded meanwhile moves the chain but not the version: try again.
-    return with_retries(work, retry_on=(ChainMoved,))
+    return with_retries(work, retry_on=(ChainMoved,), keep=True)
 
 
 def checked_destination(case, trigger, role, payload, now, limits) -> str:
