@@ -150,8 +150,9 @@ def _add_deltas(session: so.Session, changed: set[int], before: dict) -> None:
             if any(difference):
                 total = delta.setdefault(cell, [0] * len(VALUES))
                 total[:] = [a + b for a, b in zip(total, difference, strict=True)]
-    for table, batch in _rows(delta).items():
-        _add(session, table, batch)
+    batches = _rows(delta)
+    if batches:
+        _add(session, batches)
 
 
 ZEROS = (0,) * len(VALUES)
@@ -205,19 +206,26 @@ def _columns(table: str) -> tuple[str, ...]:
     return (*TABLES[table][1], *_added(table))
 
 
-def _add(session, table: str, batch: list[tuple]) -> None:
-    """INSERT … ON CONFLICT DO UPDATE, one statement for the batch: values added to the row's.
-    PostgreSQL runs it once over the batch as arrays (unnest), not once per row; SQLite, once
-    per row. (Core, on the session's connection: the ORM's bulk insert adds nothing here but
-    time.)"""
+def _add(session, batches: dict[str, list[tuple]]) -> None:
+    """INSERT … ON CONFLICT DO UPDATE: each table's batch added to its rows, the tables in
+    TABLES' order. PostgreSQL: one statement for them all, each batch as arrays (unnest), so
+    that the server runs one statement rather than one per row. SQLite: a statement per
+    table, run once per row. (Core, on the session's connection: the ORM's bulk insert adds
+    nothing here but time.)"""
     connection = session.connection()
-    columns = _columns(table)
     if connection.dialect.name == "postgresql":
-        # (Every row has a value for each column.)
-        arrays = dict(zip(columns, map(list, zip(*batch, strict=True)), strict=True))
-        connection.execute(_upsert_arrays(table), arrays)
-    else:
-        rows = [dict(zip(columns, row, strict=True)) for row in batch]
+        arrays = {}
+        for table, batch in batches.items():
+            # (Every row has a value for each column.)
+            columns = zip(*batch, strict=True)
+            arrays |= {
+                f"{table}_{name}": list(values)
+                for name, values in zip(_columns(table), columns, strict=True)
+            }
+        connection.execute(_upsert_arrays(tuple(batches)), arrays)
+        return
+    for table, batch in batches.items():
+        rows = [dict(zip(_columns(table), row, strict=True)) for row in batch]
         connection.execute(_upsert(table), rows)
 
 
@@ -235,20 +243,36 @@ def _upsert(table: str):
 
 
 @functools.cache
-def _upsert_arrays(table: str) -> sa.TextClause:
-    """PostgreSQL: the statement that adds a batch given as one array per column (named after
-    it) to a table's rows, inserting those missing."""
+def _upsert_arrays(tables: tuple[str, ...]) -> sa.TextClause:
+    """PostgreSQL: the statement that adds each table's batch, given as one array per column
+    (:<table>_<column>), to its rows, inserting those missing. A step per table, each
+    starting its rows only once the step before has finished (the count of its rows is a
+    condition of its own), so every transaction takes the rows' locks table by table in the
+    same order, and two never deadlock."""
+    steps, before = [], None
+    for table in tables:
+        steps.append(f"step_{table} AS ({_upsert_step(table, before)} RETURNING 1)")
+        before = table
+    return sa.text(f"WITH {', '.join(steps)} SELECT count(*) FROM step_{before}")
+
+
+def _upsert_step(table: str, before: str | None) -> str:
+    """One table's INSERT … SELECT * FROM unnest(its arrays) ON CONFLICT DO UPDATE, after
+    the step of the table `before` if any."""
     model, keys = TABLES[table]
     dialect = postgresql.dialect()
     quote = dialect.identifier_preparer.quote
     name = quote(model.__tablename__)
     columns = _columns(table)
     arrays = ", ".join(
-        f"CAST(:{c} AS {model.__table__.c[c].type.compile(dialect=dialect)}[])" for c in columns
+        f"CAST(:{table}_{c} AS {model.__table__.c[c].type.compile(dialect=dialect)}[])"
+        for c in columns
     )
+    after = "" if before is None else f" WHERE (SELECT count(*) FROM step_{before}) >= 0"
     added = ", ".join(f"{c} = {name}.{c} + excluded.{c}" for c in map(quote, _added(table)))
-    return sa.text(
-        f"INSERT INTO {name} ({', '.join(map(quote, columns))}) SELECT * FROM unnest({arrays}) "
+    return (
+        f"INSERT INTO {name} ({', '.join(map(quote, columns))}) "
+        f"SELECT * FROM unnest({arrays}){after} "
         f"ON CONFLICT ({', '.join(map(quote, keys))}) DO UPDATE SET {added}"
     )
 

@@ -24,19 +24,23 @@ from tests.factories import gen_case, later, payload_for, user
 LOCK = ["SELECT cases"] if ON_POSTGRES else ["UPDATE cases"]
 HELD = [*LOCK, "SELECT cases", "SELECT events"]
 WRITTEN = ["UPDATE cases", "INSERT audit_events", "SELECT events"]
-ROLLED_UP = [
-    "INSERT stats_rollups",
-    "INSERT stats_mediator_rollups",
-    "INSERT stats_region_totals",
-]
+# The roll-ups: PostgreSQL adds to every table in one statement, SQLite one per table.
+ROLLED_UP_TABLES = ["stats_rollups", "stats_mediator_rollups", "stats_region_totals"]
+if ON_POSTGRES:
+    ROLLED_UP = [f"WITH {' '.join(ROLLED_UP_TABLES)}"]
+else:
+    ROLLED_UP = [f"INSERT {table}" for table in ROLLED_UP_TABLES]
 LINEAGE = ["SELECT regions", "SELECT regions"]
 
 
 def target(statement: str) -> str:
     """`VERB table` of a statement: the table it writes, or the one its outer FROM reads (a
-    subquery there by its alias)."""
+    subquery there by its alias); a WITH of data-modifying steps: `WITH` and the tables they
+    write."""
     words = statement.split()
     verb = words[0].upper()
+    if verb == "WITH":  # data-modifying steps: the tables they write
+        return "WITH " + " ".join(re.findall(r"INSERT INTO (\w+)", statement))
     if verb in ("UPDATE", "INSERT"):
         table = (words[1] if verb == "UPDATE" else words[2]).strip('"')
         return f"{verb} {table}"
