@@ -142,6 +142,9 @@ def loads(data: bytes | str):
     return document
 
 
+# What JSONProvider.dumps may be asked that orjson writes: nothing, Flask's compact text (its
+# responses), an indent of two (its responses in debug mode).
+ORJSON_WRITES = ({}, {"separators": (",", ":")}, {"indent": 2})
 # What JSONProvider.dumps asks of orjson: Flask's sorted keys, keys that are not strings
 # allowed (as str() of them), and dates and dataclasses left to Flask's own `default`.
 ORJSON_OPTIONS = (
@@ -156,15 +159,18 @@ class JSONProvider(DefaultJSONProvider):
     """Flask's JSON, reading with loads (what request.get_json uses) and written by orjson:
     a city's monthly report in 0.25 ms rather than 1.7 (bench/README.md). The text is the
     standard library's but for what JSON leaves free: characters beyond ASCII as they are
-    (UTF-8) rather than as \\u escapes, and no spaces."""
+    (UTF-8) rather than as \\u escapes."""
 
     def dumps(self, obj, **kwargs) -> str:
-        """obj as JSON text; with options (an indent, say) the standard library writes it,
-        as it does what orjson refuses (a lone surrogate, an integer beyond 64 bits)."""
-        if not kwargs:
+        """obj as JSON text: by orjson when asked for nothing orjson does not do (Flask's
+        responses ask for compact text, or an indent of two in debug mode); otherwise, and for
+        what orjson refuses (a lone surrogate, an integer beyond 64 bits), by the standard
+        library."""
+        if kwargs in ORJSON_WRITES:
+            option = ORJSON_OPTIONS | (orjson.OPT_INDENT_2 if kwargs.get("indent") else 0)
             try:
-                return orjson.dumps(obj, default=self.default, option=ORJSON_OPTIONS).decode()
-            except orjson.JSONEncodeError:
+                return orjson.dumps(obj, default=self.default, option=option).decode()
+            except TypeError:  # (orjson's refusals, JSONEncodeError among them)
                 pass
         return super().dumps(obj, **kwargs)
 
