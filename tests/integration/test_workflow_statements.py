@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from mediation.cases import operations as ops
 from mediation.extensions import db
+from mediation.models import Case
 from mediation.stats import rollups
 from tests.database import ON_POSTGRES
 from tests.factories import gen_case, later, payload_for, user
@@ -95,3 +96,20 @@ def test_a_transition_reads_its_case_once_and_writes_its_row_once(sent):
     assert fire_counted(case.id, "accept", 1, sent) == [*HELD, "SELECT users", *WRITTEN]
     assert fire_counted(case.id, "escalate", 2, sent) == [*HELD, *WRITTEN, *LINEAGE, *ROLLED_UP]
     assert fire_counted(case.id, "terminate", 3, sent) == [*HELD, *WRITTEN, *ROLLED_UP]
+
+
+def test_the_reply_reads_the_transitioned_case_without_asking_again(sent):
+    """What the transition wrote stays on the case after its commit: its reply (status,
+    version, clock, the guards' counts) sends nothing; a fresh read agrees."""
+    case = gen_case()
+    now = later(case.id)
+    db.session.commit()
+    mediator = user("mediator_demo")
+    done = ops.apply_transition(mediator, case.id, "accept", 1, payload_for("accept"), now=now)
+    with sent:
+        seen = (done.status, done.version, done.grid_deadline_at, done.session_count)
+    assert list(sent) == []
+    db.session.expire_all()
+    fresh = db.session.get(Case, case.id)
+    assert seen == ("grid_mediation", 2, fresh.grid_deadline_at, 0)
+    assert (fresh.status, fresh.version) == ("grid_mediation", 2)
