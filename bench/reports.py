@@ -17,8 +17,8 @@ speeds up or slows down meanwhile does so for the floor and the rows alike:
   "headline figures only" is the same for
   the headline's few (received, succeeded, ended, escalated, amount), for reference;
 - raw: `monthly_report(user, month, source="raw")` then the app's JSON (app.json.dumps, what
-  the API answers with): the whole report
-  (figures, 环比/同比, 12-month trend, five breakdowns) counted from the case tables;
+  the API answers with): the whole report (figures, 环比/同比, 12-month trend, five
+  breakdowns) counted from the case tables;
 - raw, figures only: the same with sections=() (the indicators alone), what the floor
   computes;
 - roll-ups: `monthly_report(user, month)` (source="rollups") then the app's JSON, whole and
