@@ -147,15 +147,21 @@ def append_event(
     # Core statements on the session's connection: the case's changes are this UPDATE's to
     # write (no flush first), and the event needs no unit of work.
     connection = db.session.connection()
-    moved = connection.execute(_claim(version is not None), {**where, **claimed})
-    if moved.rowcount != 1:
+    row = {column.key: getattr(event, column.key) for column in _EVENT_COLUMNS}
+    if connection.dialect.name == "postgresql":
+        # One statement: the INSERT adds the event only if the UPDATE moved the row.
+        statement = _claim_and_insert(version is not None, tuple(claimed))
+        params = {**where, **{f"set_{k}": v for k, v in claimed.items()}, **row}
+        moved = connection.execute(statement, params).first() is not None
+    else:
+        moved = connection.execute(_claim(version is not None), {**where, **claimed}).rowcount == 1
+        if moved:
+            connection.execute(_INSERT_EVENT, row)
+    if not moved:
         current = db.session.scalar(sa.select(Case.version).where(Case.id == case.id))
         if version is not None and current != version:
             raise Conflict("案件刚被他人更新，请刷新后重试。")
         raise ChainMoved("案件刚被他人更新，请刷新后重试。")
-    connection.execute(
-        _INSERT_EVENT, {column.key: getattr(event, column.key) for column in _EVENT_COLUMNS}
-    )
     rollups.note_changed(case.id)
     for key, value in {**claimed, "audit_seq": seq}.items():
         # Already written by the UPDATE above: record it without a second UPDATE at commit.
@@ -183,6 +189,24 @@ def _claim(transition: bool):
     if transition:
         where.append(cases.c.version == sa.bindparam("claim_version"))
     return cases.update().where(*where)
+
+
+@functools.cache
+def _claim_and_insert(transition: bool, columns: tuple[str, ...]):
+    """PostgreSQL: WITH claimed AS (_claim, setting the columns named to :set_<column>)
+    INSERT INTO audit_events SELECT the event's parameters (named after its columns) FROM
+    claimed RETURNING its id: the event is added only where the row moved. Built once per
+    set of columns."""
+    update = _claim(transition).values(
+        {name: sa.bindparam(f"set_{name}", type_=Case.__table__.c[name].type) for name in columns}
+    )
+    claimed = update.returning(Case.__table__.c.id).cte("claimed")
+    values = sa.select(*(sa.bindparam(c.key, type_=c.type) for c in _EVENT_COLUMNS))
+    return (
+        _INSERT_EVENT.from_select([c.key for c in _EVENT_COLUMNS], values.select_from(claimed))
+        .returning(AuditEvent.__table__.c.id)
+        .add_cte(claimed)
+    )
 
 
 _EVENT_COLUMNS = [c for c in AuditEvent.__table__.c if c.key != "id"]

@@ -6,6 +6,11 @@ the transaction commits, each changed case's events are counted again and the di
 added to the roll-up rows of its cells, in the same transaction. Both counts come from the
 same SQL (`measures.events`), so roll-ups and a fresh count cannot drift apart; `rebuild`
 computes every row afresh, for data loaded around the operations (bench.generate, imports).
+
+PostgreSQL does it without the client: the events before are read by the statement that
+takes the case (`before_column`, as JSON text), and one statement at commit counts them again,
+takes the difference and adds it to every table (`_delta_statement`). SQLite counts in two
+statements and adds the difference in Python (`contributions`, `_rows`).
 """
 
 import functools
@@ -33,11 +38,22 @@ VIEW_MONTHS = (("period", "period_month"), ("cohort", "cohort_month"))
 VALUES = (*MEASURES, "amount")
 
 
-def note_before(case_id: int) -> None:
-    """Remember a case's events before an operation changes it (once per transaction)."""
+def note_before(case_id: int, counted: str | None = None) -> None:
+    """Remember a case's events before an operation changes it (once per transaction).
+
+    PostgreSQL keeps them as the JSON text of `before_column` (counted: read already, with the
+    case), which the statement at commit reads back; SQLite as `contributions`."""
     before = db.session.info.setdefault(BEFORE, {})
     if case_id not in before:
-        before[case_id] = contributions(case_id)
+        before[case_id] = counted if counted is not None else _counted(case_id)
+
+
+def _counted(case_id: int) -> str | dict:
+    """A case's events as note_before keeps them, read by a statement of their own."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        return connection.scalar(_before_statement(), {"case_id": case_id})
+    return contributions(case_id)
 
 
 def note_changed(case_id: int) -> None:
@@ -49,7 +65,8 @@ def note_changed(case_id: int) -> None:
 
 def note_created(case_id: int) -> None:
     """A case registered in this transaction: it had no events before."""
-    db.session.info.setdefault(BEFORE, {})[case_id] = {}
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    db.session.info.setdefault(BEFORE, {})[case_id] = "[]" if postgres else {}
     db.session.info.setdefault(CHANGED, set()).add(case_id)
 
 
@@ -98,17 +115,44 @@ _SOME_CASE = -987_654_321
 @functools.cache
 def _case_cells(dialect_name: str) -> sa.TextClause:
     """The events of one case (:case_id) summed per grid cell: one statement, built once per
-    database, with its constants (states, levels, zeros: some forty) written into the SQL.
-    Sent as bound parameters, they cost the server a plan of the whole UNION at every run;
-    written in, its prepared plan serves every run."""
+    database."""
+    text = _cells_sql(dialect_name).replace(_SOME_CASE_IN, "IN (:case_id)")
+    return sa.text(text).bindparams(sa.bindparam("case_id", type_=sa.Integer))
+
+
+_SOME_CASE_IN = f"IN ({_SOME_CASE})"
+
+
+@functools.cache
+def _cells_sql(dialect_name: str) -> str:
+    """The SQL of the events of the case _SOME_CASE summed per grid cell, with its constants
+    (states, levels, zeros: some forty) written in. Sent as bound parameters, they cost the
+    server a plan of the whole UNION at every run; written in, its prepared plan serves every
+    run."""
     ev = events(case_ids=[_SOME_CASE])
     cell = [ev.c[name] for name in GRID_CELL]
     stmt = sa.select(*cell, *summed(ev)).group_by(*cell)
     dialect = (postgresql if dialect_name == "postgresql" else sqlite).dialect()
     sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
     # (The compiler wrote % as %% for psycopg; text() does that itself.)
-    text = sql.replace("%%", "%").replace(str(_SOME_CASE), ":case_id")
-    return sa.text(text).bindparams(sa.bindparam("case_id", type_=sa.Integer))
+    return sql.replace("%%", "%")
+
+
+@functools.cache
+def before_column():
+    """PostgreSQL: the events of the case :case_id summed per grid cell, as the JSON text of
+    an array of objects, one per cell: a scalar subquery that the statement holding the case
+    reads with it (operations.reading), for note_before."""
+    return _before_statement().columns(sa.column("counted", sa.Text)).scalar_subquery()
+
+
+@functools.cache
+def _before_statement() -> sa.TextClause:
+    """PostgreSQL: before_column as a statement of its own."""
+    cells = _case_cells("postgresql").text
+    as_json = "CAST(coalesce(json_agg(cells), CAST('[]' AS JSON)) AS TEXT)"
+    sql = f"SELECT {as_json} FROM ({cells}) AS cells"
+    return sa.text(sql).bindparams(sa.bindparam("case_id", type_=sa.Integer))
 
 
 def lineage():
@@ -133,8 +177,23 @@ def apply_changes(session: so.Session) -> None:
     """Add each changed case's new events minus its old ones to the roll-up rows."""
     changed = session.info.pop(CHANGED, set())
     before = session.info.pop(BEFORE, {})
-    if changed:
+    if not changed:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        _add_in_sql(session, sorted(changed), before)
+    else:
         _add_deltas(session, changed, before)
+
+
+def _add_in_sql(session: so.Session, changed: list[int], before: dict) -> None:
+    """PostgreSQL: one statement counts the changed cases' events again, takes away those
+    noted before (their JSON text, given back) and adds the difference to the roll-ups."""
+    session.flush()
+    noted = (before.get(case_id) or "[]" for case_id in changed)
+    # Each text is a JSON array of objects: their elements make one array.
+    elements = ",".join(text[1:-1] for text in noted if text != "[]")
+    params = {"case_ids": changed, "before": f"[{elements}]"}
+    session.connection().execute(_delta_statement(), params)
 
 
 def _add_deltas(session: so.Session, changed: set[int], before: dict) -> None:
@@ -207,23 +266,10 @@ def _columns(table: str) -> tuple[str, ...]:
 
 
 def _add(session, batches: dict[str, list[tuple]]) -> None:
-    """INSERT … ON CONFLICT DO UPDATE: each table's batch added to its rows, the tables in
-    TABLES' order. PostgreSQL: one statement for them all, each batch as arrays (unnest), so
-    that the server runs one statement rather than one per row. SQLite: a statement per
-    table, run once per row. (Core, on the session's connection: the ORM's bulk insert adds
-    nothing here but time.)"""
+    """SQLite: INSERT … ON CONFLICT DO UPDATE, each table's batch added to its rows, the tables
+    in TABLES' order: a statement per table, run once per row. (Core, on the session's
+    connection: the ORM's bulk insert adds nothing here but time.)"""
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        arrays = {}
-        for table, batch in batches.items():
-            # (Every row has a value for each column.)
-            columns = zip(*batch, strict=True)
-            arrays |= {
-                f"{table}_{name}": list(values)
-                for name, values in zip(_columns(table), columns, strict=True)
-            }
-        connection.execute(_upsert_arrays(tuple(batches)), arrays)
-        return
     for table, batch in batches.items():
         rows = [dict(zip(_columns(table), row, strict=True)) for row in batch]
         connection.execute(_upsert(table), rows)
@@ -242,38 +288,86 @@ def _upsert(table: str):
     )
 
 
+# The types of a cell's columns and of the values, as the JSON of note_before is read back.
+_CELL_TYPES = {
+    "grid_id": "INTEGER",
+    "category": "VARCHAR",
+    "source": "VARCHAR",
+    "mediator_id": "INTEGER",
+    "level": "VARCHAR",
+    "period_month": "VARCHAR",
+    "cohort_month": "VARCHAR",
+    "days": "INTEGER",
+}
+
+
 @functools.cache
-def _upsert_arrays(tables: tuple[str, ...]) -> sa.TextClause:
-    """PostgreSQL: the statement that adds each table's batch, given as one array per column
-    (:<table>_<column>), to its rows, inserting those missing. A step per table, each
-    starting its rows only once the step before has finished (the count of its rows is a
-    condition of its own), so every transaction takes the rows' locks table by table in the
-    same order, and two never deadlock."""
-    steps, before = [], None
-    for table in tables:
-        steps.append(f"step_{table} AS ({_upsert_step(table, before)} RETURNING 1)")
+def _delta_statement() -> sa.TextClause:
+    """PostgreSQL: the statement that adds to the roll-ups the events of the cases :case_ids
+    (an array) minus those of :before (note_before's JSON, their cells as they were).
+
+    Per grid cell, the difference; spread over the grid and every region above it (the
+    regions whose code is on its path, as `ancestors`), once by event month and once by
+    intake month; then a step per table that sums it per row and adds what is not zero,
+    inserting the rows missing. Each step starts its rows only once the step before has
+    finished (the count of its rows is a condition of its own), and takes them in the order
+    of their keys: every transaction locks the rows table by table in the same order, and
+    two never deadlock."""
+    q = postgresql.dialect().identifier_preparer.quote
+    cell = ", ".join(map(q, GRID_CELL))
+    values = ", ".join(map(q, VALUES))
+    record = ", ".join(
+        [f"{q(c)} {_CELL_TYPES[c]}" for c in GRID_CELL]
+        + [f"{q(v)} {'NUMERIC' if v == 'amount' else 'BIGINT'}" for v in VALUES]
+    )
+    negated = ", ".join(f"-{q(v)}" for v in VALUES)
+    sums = ", ".join(f"sum({q(v)}) AS {q(v)}" for v in VALUES)
+    after = _cells_sql("postgresql").replace(_SOME_CASE_IN, "= ANY (CAST(:case_ids AS INTEGER[]))")
+    ctes = [
+        f"before AS (SELECT * FROM json_to_recordset(CAST(:before AS JSON)) AS b({record}))",
+        f"after AS ({after})",
+        f"delta AS (SELECT {cell}, {sums} FROM (SELECT {cell}, {values} FROM after "
+        f"UNION ALL SELECT {cell}, {negated} FROM before) AS d GROUP BY {cell})",
+        "spread AS (SELECT v.view, v.month, above.id AS region_id, d.* FROM delta AS d "
+        "JOIN regions AS grid ON grid.id = d.grid_id "
+        "JOIN regions AS above ON above.code = ANY (string_to_array(grid.path, '/')) "
+        "CROSS JOIN LATERAL (VALUES ('period', d.period_month), ('cohort', d.cohort_month)) "
+        "AS v(view, month))",
+    ]
+    before = None
+    for table in TABLES:
+        ctes.append(f"step_{table} AS ({_step(table, before)} RETURNING 1)")
         before = table
-    return sa.text(f"WITH {', '.join(steps)} SELECT count(*) FROM step_{before}")
+    sql = f"WITH {', '.join(ctes)} SELECT count(*) FROM step_{before}"
+    return sa.text(sql).bindparams(
+        sa.bindparam("case_ids", type_=postgresql.ARRAY(sa.Integer)),
+        sa.bindparam("before", type_=sa.Text),
+    )
 
 
-def _upsert_step(table: str, before: str | None) -> str:
-    """One table's INSERT … SELECT * FROM unnest(its arrays) ON CONFLICT DO UPDATE, after
+def _step(table: str, before: str | None) -> str:
+    """One table's INSERT … SELECT the sums of `spread` per row … ON CONFLICT DO UPDATE, after
     the step of the table `before` if any."""
     model, keys = TABLES[table]
-    dialect = postgresql.dialect()
-    quote = dialect.identifier_preparer.quote
-    name = quote(model.__tablename__)
-    columns = _columns(table)
-    arrays = ", ".join(
-        f"CAST(:{table}_{c} AS {model.__table__.c[c].type.compile(dialect=dialect)}[])"
-        for c in columns
-    )
-    after = "" if before is None else f" WHERE (SELECT count(*) FROM step_{before}) >= 0"
-    added = ", ".join(f"{c} = {name}.{c} + excluded.{c}" for c in map(quote, _added(table)))
+    q = postgresql.dialect().identifier_preparer.quote
+    name = q(model.__tablename__)
+    key_list = ", ".join(map(q, keys))
+    if table == "days":
+        sums = [f"sum({q('succeeded')})"]
+        where = [f"{q('days')} IS NOT NULL"]
+    else:
+        sums = [f"sum({q(v)})" for v in VALUES]
+        where = []
+    if before is not None:
+        where.append(f"(SELECT count(*) FROM step_{before}) >= 0")
+    added = ", ".join(f"{c} = {name}.{c} + excluded.{c}" for c in map(q, _added(table)))
     return (
-        f"INSERT INTO {name} ({', '.join(map(quote, columns))}) "
-        f"SELECT * FROM unnest({arrays}){after} "
-        f"ON CONFLICT ({', '.join(map(quote, keys))}) DO UPDATE SET {added}"
+        f"INSERT INTO {name} ({', '.join(map(q, _columns(table)))}) "
+        f"SELECT {key_list}, {', '.join(sums)} FROM spread"
+        f"{' WHERE ' + ' AND '.join(where) if where else ''} "
+        f"GROUP BY {key_list} HAVING {' OR '.join(f'{s} <> 0' for s in sums)} "
+        f"ORDER BY {key_list} "
+        f"ON CONFLICT ({key_list}) DO UPDATE SET {added}"
     )
 
 

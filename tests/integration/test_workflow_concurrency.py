@@ -292,3 +292,66 @@ def test_the_same_signature_recorded_twice_at_once_counts_once(app):
     assert sorted(type(r).__name__ for r in results) == ["Refused", "int"], results
     case = reload(case)
     assert [s.signer for s in case.agreement.signatures].count("mediator") == 1
+
+
+@postgres_only
+def test_a_transition_that_waited_for_the_row_sees_what_the_writer_before_it_left(app):
+    """The draft reads its case in the statement that takes the row, and that statement began
+    while a session was being recorded: once the row is its own, the guard still counts the
+    session (the case is read again), and the draft passes where it would have been refused."""
+    case = gen_case(status="grid_mediation")
+    assert reload(case).sessions == []
+    version, now = case.version, later(case)
+    holding, release = threading.Event(), threading.Event()
+
+    def record() -> int:
+        """One session, its transaction held open at commit until the draft waits."""
+
+        def hold(_session):
+            holding.set()
+            release.wait(timeout=30)
+
+        sa.event.listen(db.session(), "before_commit", hold, once=True)
+        return ops.record_session(
+            user("mediator_demo"), case.id, session_record(now.isoformat()), now=now
+        ).id
+
+    draft = fire_job(
+        case.id, "mediator_demo", "draft_agreement", version, payload_for("draft_agreement"), now
+    )
+    results: dict = {}
+
+    def run(name, job):
+        with app.app_context():
+            try:
+                results[name] = job()
+            except Exception as error:  # the outcome is what is being tested
+                results[name] = error
+            finally:
+                db.session.remove()
+
+    recorder = threading.Thread(target=run, args=("session", record))
+    recorder.start()
+    assert holding.wait(timeout=30)
+    drafter = threading.Thread(target=run, args=("draft", draft))
+    drafter.start()
+    waiting = sa.text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    )
+    with db.engine.connect() as watcher:
+        for _ in range(600):  # until the draft waits for the row (at most a minute)
+            if watcher.execute(waiting).scalar():
+                break
+            threading.Event().wait(0.1)
+        else:
+            release.set()
+            pytest.fail("the draft never waited for the case's row")
+    release.set()
+    recorder.join(timeout=60)
+    drafter.join(timeout=60)
+    assert isinstance(results["session"], int), results
+    assert results["draft"] == "agreement_drafted", results
+    case = reload(case)
+    assert [e.action for e in events(case)[-2:]] == ["session", "draft_agreement"]
+    assert list(verify_all()) == []

@@ -1,11 +1,15 @@
 """What a transition sends to the database, statement by statement (bench/README.md §9).
 
-A transition takes its case's row, then reads the case once: the row (in the user's
-jurisdiction), its parties, agreement, the guards' counts and the chain's last seq, in one
-statement. It then counts the case's statistical events, writes the row once (the
-compare-and-set of its version and chain head, with its status, clock and side-effect
-columns), appends the audit event, counts the events again and adds the difference to the
-roll-ups. A statement more is a regression: the list below says which one.
+PostgreSQL: a transition reads its case once, taking its row in the same statement: the row
+(in the user's jurisdiction), its parties, agreement, the guards' counts, the chain's last
+seq and its statistical events. It then writes the row and appends the audit event in one
+statement (the compare-and-set of its version and chain head, with its status, clock and
+side-effect columns; the event only if the row moved), and at commit one statement counts
+the events again and adds the difference to the roll-ups.
+
+SQLite: the database's lock by a write that changes nothing, the read, the events counted;
+the row, the event, the events counted again; the grids' lineage once, and a statement per
+roll-up table. A statement more is a regression: the lists below say which one.
 """
 
 import re
@@ -20,18 +24,19 @@ from mediation.stats import rollups
 from tests.database import ON_POSTGRES
 from tests.factories import gen_case, later, payload_for, user
 
-# The row lock (SQLite has none: a write that changes nothing takes the database's), then the
-# case read in a statement of its own, so that it sees what the writer before left.
-LOCK = ["SELECT cases"] if ON_POSTGRES else ["UPDATE cases"]
-HELD = [*LOCK, "SELECT cases", "SELECT events"]
-WRITTEN = ["UPDATE cases", "INSERT audit_events", "SELECT events"]
-# The roll-ups: PostgreSQL adds to every table in one statement, SQLite one per table.
 ROLLED_UP_TABLES = ["stats_rollups", "stats_mediator_rollups", "stats_region_totals"]
 if ON_POSTGRES:
-    ROLLED_UP = [f"WITH {' '.join(ROLLED_UP_TABLES)}"]
+    HELD = ["SELECT cases"]
+    WRITTEN = ["WITH audit_events"]
+    ROLLED_UP = [f"WITH {' '.join([*ROLLED_UP_TABLES, 'stats_durations'])}"]
+    LINEAGE = []
+    UNCHANGED = ROLLED_UP  # (the statement finds the difference: none)
 else:
+    HELD = ["UPDATE cases", "SELECT cases", "SELECT events"]
+    WRITTEN = ["UPDATE cases", "INSERT audit_events", "SELECT events"]
     ROLLED_UP = [f"INSERT {table}" for table in ROLLED_UP_TABLES]
-LINEAGE = ["SELECT regions", "SELECT regions"]
+    LINEAGE = ["SELECT regions", "SELECT regions"]
+    UNCHANGED = []
 
 
 def target(statement: str) -> str:
@@ -93,7 +98,12 @@ def test_a_transition_reads_its_case_once_and_writes_its_row_once(sent):
     """accept → escalate → terminate: the statements of each, the grids' lineage read once."""
     case = gen_case()
     rollups.forget_lineages()
-    assert fire_counted(case.id, "accept", 1, sent) == [*HELD, "SELECT users", *WRITTEN]
+    assert fire_counted(case.id, "accept", 1, sent) == [
+        *HELD,
+        "SELECT users",
+        *WRITTEN,
+        *UNCHANGED,
+    ]
     assert fire_counted(case.id, "escalate", 2, sent) == [*HELD, *WRITTEN, *LINEAGE, *ROLLED_UP]
     assert fire_counted(case.id, "terminate", 3, sent) == [*HELD, *WRITTEN, *ROLLED_UP]
 

@@ -41,8 +41,12 @@ def get_case(user: User | None, case_id: int, *, held: bool = False) -> Case:
     names with it.
     """
     kind, params = one_case_scope(user) if user is not None else (None, {})
-    stmt = _case_statement(kind, held)
-    case = db.session.scalars(stmt, {"case_id": case_id, **params}).unique().one_or_none()
+    return _one(_case_statement(kind, held), {"case_id": case_id, **params})
+
+
+def _one(stmt, params: dict) -> Case:
+    """The case a statement of _case_statement reads; 404 when there is none."""
+    case = db.session.scalars(stmt, params).unique().one_or_none()
     if case is None:
         raise NotFound("案件不存在，或不在您的辖区内。")
     return case
@@ -59,9 +63,26 @@ def _case_statement(scope: str | None, held: bool):
     return stmt.execution_options(populate_existing=True)
 
 
+@functools.cache
+def _locked_statement(scope: str | None, counted: bool):
+    """PostgreSQL: the held reading of _case_statement that takes the case's row too, with
+    the hash of the newest audit event as its snapshot sees it and, counted, the case's
+    statistical events (rollups.before_column): rows (case, hash, events)."""
+    tip = (
+        sa.select(AuditEvent.hash)
+        .where(AuditEvent.case_id == Case.id)
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    counts = rollups.before_column() if counted else sa.null()
+    read = _case_statement(scope, True)
+    return read.add_columns(tip, counts).with_for_update(of=Case)
+
+
 def get_case_for_update(user: User | None, case_id: int, *, counted: bool = True) -> Case:
-    """get_case, holding the case row until commit; read afresh once it is held, in one
-    statement with what HELD names.
+    """get_case, holding the case row until commit, with what HELD names read in the same
+    statement once the row is held.
 
     Every operation that writes a case takes it this way first (PostgreSQL: SELECT … FOR
     UPDATE; SQLite: the database's write lock, by a write that changes nothing). Writers to
@@ -69,6 +90,14 @@ def get_case_for_update(user: User | None, case_id: int, *, counted: bool = True
     of a transition race sees the winner's version and answers 409 before it writes anything.
     The case's statistical events as they stand are noted, for the roll-ups at commit; an
     operation that changes no figure (a session, a signature, a reveal) passes counted=False.
+
+    PostgreSQL takes the row and reads the case in one statement. Once it has waited for the
+    row, PostgreSQL reads the row as the writer before us left it, but the rest of the
+    statement (the parties, the counts, the events) as it stood when the statement began:
+    every operation moves the chain's head on the row with its writes, so a head that is not
+    the newest event the statement saw tells that it waited, and the case is read again (the
+    row held now, the second statement sees the writer's commit). SQLite takes its lock
+    first, then reads.
     """
     # Whatever the session read before may be stale, but the acting user: the request loaded
     # her, and reading her again would cost a statement. (A view passes Flask-Login's proxy.)
@@ -77,25 +106,38 @@ def get_case_for_update(user: User | None, case_id: int, *, counted: bool = True
         if known is not actor:
             db.session.expire(known)
     connection = db.session.connection()
-    connection.execute(_lock_statement(connection.dialect.name), {"case_id": case_id})
-    # A statement of its own, after the lock: PostgreSQL reads a locked row as the writer
-    # before us left it, but the rest of a statement that waited for the lock (the parties,
-    # the counts, the chain's seq) as it stood when the statement began.
-    case = get_case(user, case_id, held=True)
-    # The statistics add the difference the operation makes to the case (stats.rollups).
+    if connection.dialect.name != "postgresql":
+        connection.execute(_sqlite_lock(), {"case_id": case_id})
+        case = get_case(user, case_id, held=True)
+        if counted:
+            rollups.note_before(case.id)
+        return case
+    kind, params = one_case_scope(user) if user is not None else (None, {})
+    stmt = _locked_statement(kind, counted)
+    params = {"case_id": case_id, **params}
+    case, tip, before = _locked(stmt, params)
+    if tip != case.audit_head:
+        # It waited for a writer: read again (the row held, this statement sees its commit).
+        case, tip, before = _locked(stmt, params)
     if counted:
-        rollups.note_before(case.id)
+        rollups.note_before(case.id, before)
     return case
 
 
+def _locked(stmt, params: dict) -> tuple:
+    """The row (case, hash, events) of a _locked_statement; 404 when there is none."""
+    row = db.session.execute(stmt, params).unique().one_or_none()
+    if row is None:
+        raise NotFound("案件不存在，或不在您的辖区内。")
+    return tuple(row)
+
+
 @functools.cache
-def _lock_statement(dialect_name: str):
-    """What takes the case row (:case_id) until commit, built once per database."""
+def _sqlite_lock():
+    """SQLite has no row locks: a write to the case (:case_id) that changes nothing takes the
+    database's."""
     cases = Case.__table__
     row = cases.c.id == sa.bindparam("case_id", type_=sa.Integer)
-    if dialect_name == "postgresql":
-        return sa.select(cases.c.id).where(row).with_for_update()
-    # SQLite has no row locks: a write that changes nothing takes the database's.
     return cases.update().where(row).values(audit_head=cases.c.audit_head)
 
 
