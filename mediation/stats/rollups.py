@@ -186,14 +186,14 @@ def apply_changes(session: so.Session) -> None:
 
 
 def _add_in_sql(session: so.Session, changed: list[int], before: dict) -> None:
-    """PostgreSQL: one statement counts the changed cases' events again, takes away those
-    noted before (their JSON text, given back) and adds the difference to the roll-ups."""
+    """PostgreSQL: a statement per changed case counts its events again, takes away those
+    noted before (their JSON text, given back) and adds the difference to the roll-ups. (One
+    case a statement: with an array of ids, PostgreSQL plans the statement afresh each time.)"""
     session.flush()
-    noted = (before.get(case_id) or "[]" for case_id in changed)
-    # Each text is a JSON array of objects: their elements make one array.
-    elements = ",".join(text[1:-1] for text in noted if text != "[]")
-    params = {"case_ids": changed, "before": f"[{elements}]"}
-    session.connection().execute(_delta_statement(), params)
+    connection = session.connection()
+    for case_id in changed:
+        params = {"case_id": case_id, "before": before.get(case_id) or "[]"}
+        connection.execute(_delta_statement(), params)
 
 
 def _add_deltas(session: so.Session, changed: set[int], before: dict) -> None:
@@ -303,8 +303,8 @@ _CELL_TYPES = {
 
 @functools.cache
 def _delta_statement() -> sa.TextClause:
-    """PostgreSQL: the statement that adds to the roll-ups the events of the cases :case_ids
-    (an array) minus those of :before (note_before's JSON, their cells as they were).
+    """PostgreSQL: the statement that adds to the roll-ups the events of the case :case_id
+    minus those of :before (note_before's JSON, its cells as they were).
 
     Per grid cell, the difference; spread over the grid and every region above it (the
     regions whose code is on its path, as `ancestors`), once by event month and once by
@@ -322,7 +322,7 @@ def _delta_statement() -> sa.TextClause:
     )
     negated = ", ".join(f"-{q(v)}" for v in VALUES)
     sums = ", ".join(f"sum({q(v)}) AS {q(v)}" for v in VALUES)
-    after = _cells_sql("postgresql").replace(_SOME_CASE_IN, "= ANY (CAST(:case_ids AS INTEGER[]))")
+    after = _case_cells("postgresql").text
     ctes = [
         f"before AS (SELECT * FROM json_to_recordset(CAST(:before AS JSON)) AS b({record}))",
         f"after AS ({after})",
@@ -340,8 +340,7 @@ def _delta_statement() -> sa.TextClause:
         before = table
     sql = f"WITH {', '.join(ctes)} SELECT count(*) FROM step_{before}"
     return sa.text(sql).bindparams(
-        sa.bindparam("case_ids", type_=postgresql.ARRAY(sa.Integer)),
-        sa.bindparam("before", type_=sa.Text),
+        sa.bindparam("case_id", type_=sa.Integer), sa.bindparam("before", type_=sa.Text)
     )
 
 
