@@ -14,7 +14,9 @@ accept → escalate → terminate, three transitions per case, as the case's med
 
 Each path runs on one thread, then on --workers threads, then in --workers forked processes
 (as gunicorn workers run), each worker with cases of its own. Half of the warm-up is counted:
-the statements apply_transition sends and the client CPU each path spends, per transition.
+the statements apply_transition sends and the client CPU each path spends, per transition;
+then 20 more cases on one thread: the wall time a transition spends in each kind of
+statement, and the rest (Python and the commit).
 Used cases end in mediation_failed: every run consumes about 2 × n intake cases.
 """
 
@@ -214,6 +216,50 @@ def costs(app, work, targets: list[Target]) -> tuple[float, float]:
     return len(sent) / done, cpu * 1000 / done
 
 
+# The statements of a transition on PostgreSQL, by what begins them (else their first words).
+STATEMENT_KINDS = (
+    ("WITH before", "roll-ups"),
+    ("WITH claimed", "row and event"),
+    ("SELECT users", "users"),
+)
+TIMED_CASES = 20
+
+
+def statement_kind(statement: str) -> str:
+    """What a statement of apply_transition is, for statement_times."""
+    if "FOR UPDATE" in statement:
+        return "held read"
+    words = " ".join(statement.split()[:2])
+    return next((kind for start, kind in STATEMENT_KINDS if words.startswith(start)), words)
+
+
+def statement_times(app, targets: list[Target]) -> tuple[dict[str, float], float]:
+    """Wall ms per transition in each kind of statement (from the driver's call to its answer:
+    the server's work, the round trip and the driver's), and in the whole transition, over
+    through_operations on one thread."""
+    spent: dict[str, float] = {}
+
+    def started(conn, cursor, statement, params, context, executemany):
+        context.bench_started = time.perf_counter()
+
+    def ended(conn, cursor, statement, params, context, executemany):
+        kind = statement_kind(statement)
+        spent[kind] = spent.get(kind, 0.0) + time.perf_counter() - context.bench_started
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", started)
+        sa.event.listen(db.engine, "after_cursor_execute", ended)
+    latencies: list[float] = []
+    try:
+        through_operations(app, targets, latencies)
+    finally:
+        with app.app_context():
+            sa.event.remove(db.engine, "before_cursor_execute", started)
+            sa.event.remove(db.engine, "after_cursor_execute", ended)
+    done = len(latencies)
+    return {kind: ms * 1000 / done for kind, ms in spent.items()}, sum(latencies) * 1000 / done
+
+
 def measure(app, path: str, work, targets: list[Target], workers: int, kind: str) -> Run:
     """Run work on `workers` threads or processes, each with its own slice of targets."""
     slices = [targets[i::workers] for i in range(workers)]
@@ -348,27 +394,37 @@ def main(argv=None) -> None:
         if db.engine.dialect.name != "postgresql":
             raise SystemExit("bench.transitions measures PostgreSQL; give a postgresql:// URL")
         engine_version = server_version(db.engine)
-        targets = intake_targets(2 * WARM_UP_CASES + per_run * len(plan))
+        targets = intake_targets(2 * WARM_UP_CASES + TIMED_CASES + per_run * len(plan))
     warm, targets = targets[: 2 * WARM_UP_CASES], targets[2 * WARM_UP_CASES :]
+    timed, targets = targets[:TIMED_CASES], targets[TIMED_CASES:]
     half = WARM_UP_CASES // 2
     through_operations(app, warm[:half], [])
     through_bare_sql(app, warm[WARM_UP_CASES : WARM_UP_CASES + half], [])
     # The other half of the warm-up, counted: what one transition costs the client.
     ops_costs = costs(app, through_operations, warm[half:WARM_UP_CASES])
     floor_costs = costs(app, through_bare_sql, warm[WARM_UP_CASES + half :])
+    in_statements, per_transition = statement_times(app, timed)
     runs = []
     for n, (path, work, workers, kind) in enumerate(plan):
         mine = targets[n * per_run : (n + 1) * per_run]
         runs.append(measure(app, path, work, mine, workers, kind))
         print(f"  {path}, {runs[-1].how}: {runs[-1].rate:.0f}/s", flush=True)
-    check_chains(app, warm + targets)
+    check_chains(app, warm + timed + targets)
     report(runs, engine_version)
     print(
         f"per transition, on 1 thread: apply_transition sends {ops_costs[0]:.1f} statements "
         f"and spends {ops_costs[1]:.2f} ms of client CPU; the floor sends {FLOOR_STATEMENTS} "
         f"and spends {floor_costs[1]:.2f} ms"
     )
-    print(f"audit chains of the {len(warm) + len(targets)} cases used verify.")
+    parts = ", ".join(
+        f"{kind} {ms:.2f}" for kind, ms in sorted(in_statements.items(), key=lambda kv: -kv[1])
+    )
+    rest = per_transition - sum(in_statements.values())
+    print(
+        f"where a transition's {per_transition:.2f} ms go ({TIMED_CASES} cases, one thread), "
+        f"ms in each kind of statement: {parts}; the rest (Python, the commit): {rest:.2f}"
+    )
+    print(f"audit chains of the {len(warm) + len(timed) + len(targets)} cases used verify.")
 
 
 if __name__ == "__main__":

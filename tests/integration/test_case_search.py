@@ -18,6 +18,7 @@ from mediation.access.scoping import case_clause
 from mediation.cases.queries import CaseFilters, list_cases
 from mediation.extensions import db
 from mediation.models import Case
+from tests.database import ON_POSTGRES
 from tests.factories import (
     GRID,
     NEIGHBOUR_GRID,
@@ -149,3 +150,17 @@ def test_search_is_literal_and_finds_phone_tails(corpus):
     assert found("street_demo", "00001234") == one
     assert found("mediator_other", "周%明") == set()  # another district's
     assert found("judge_demo", "周%明") == set()  # not sent to her court
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="pending lists are PostgreSQL's GIN indexes'")
+def test_the_search_indexes_of_cases_keep_short_pending_lists():
+    """Every write of a case's row adds to its bigram indexes' pending lists, which every
+    search reads whole: they are held to 64 kB (migration c4e8a2f6b913)."""
+    names = ("ix_cases_number_bigram", "ix_cases_title_bigram")
+    rows = db.session.execute(
+        sa.text("SELECT relname, reloptions FROM pg_class WHERE relname IN :names").bindparams(
+            sa.bindparam("names", expanding=True)
+        ),
+        {"names": list(names)},
+    ).all()
+    assert dict(rows) == {name: ["gin_pending_list_limit=64"] for name in names}
