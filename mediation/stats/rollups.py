@@ -41,19 +41,11 @@ VALUES = (*MEASURES, "amount")
 def note_before(case_id: int, counted: str | None = None) -> None:
     """Remember a case's events before an operation changes it (once per transaction).
 
-    PostgreSQL keeps them as the JSON text of `before_column` (counted: read already, with the
-    case), which the statement at commit reads back; SQLite as `contributions`."""
+    PostgreSQL: counted, the JSON text of `before_column`, read with the case, which the
+    statement at commit reads back. SQLite: `contributions`, counted here."""
     before = db.session.info.setdefault(BEFORE, {})
     if case_id not in before:
-        before[case_id] = counted if counted is not None else _counted(case_id)
-
-
-def _counted(case_id: int) -> str | dict:
-    """A case's events as note_before keeps them, read by a statement of their own."""
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        return connection.scalar(_before_statement(), {"case_id": case_id})
-    return contributions(case_id)
+        before[case_id] = counted if counted is not None else contributions(case_id)
 
 
 def note_changed(case_id: int) -> None:
@@ -148,7 +140,7 @@ def before_column():
 
 @functools.cache
 def _before_statement() -> sa.TextClause:
-    """PostgreSQL: before_column as a statement of its own."""
+    """PostgreSQL: the statement before_column is made of."""
     cells = _case_cells("postgresql").text
     as_json = "CAST(coalesce(json_agg(cells), CAST('[]' AS JSON)) AS TEXT)"
     sql = f"SELECT {as_json} FROM ({cells}) AS cells"
