@@ -180,7 +180,12 @@ def apply_changes(session: so.Session) -> None:
 def _add_in_sql(session: so.Session, changed: list[int], before: dict) -> None:
     """PostgreSQL: a statement per changed case counts its events again, takes away those
     noted before (their JSON text, given back) and adds the difference to the roll-ups. (One
-    case a statement: with an array of ids, PostgreSQL plans the statement afresh each time.)"""
+    case a statement: with an array of ids, PostgreSQL plans the statement afresh each time.)
+
+    Each statement takes its rows in key order, but two statements do not share one order:
+    two transactions that each changed several cases could deadlock on a row they both add
+    to. No operation changes two cases in one transaction (intake, the transitions and the
+    sweeps commit case by case); one that does should send its cases in one statement."""
     session.flush()
     connection = session.connection()
     for case_id in changed:
