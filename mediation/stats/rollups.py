@@ -286,6 +286,8 @@ def _upsert(table: str):
 
 
 # The types of a cell's columns and of the values, as the JSON of note_before is read back.
+# Written out: SQLAlchemy types the events' UNION by its first kind, whose amount is a
+# written-in 0 (an integer), so the types it infers would read a sum of money as an integer.
 _CELL_TYPES = {
     "grid_id": "INTEGER",
     "category": "VARCHAR",
