@@ -18,7 +18,8 @@ of a fifth of their cases each, so that a path and its floor meet the machine al
 of the warm-up is counted: the statements apply_transition sends and the client CPU each
 path spends, per transition;
 then 20 more cases on one thread: the wall time a transition spends in each kind of
-statement, and the rest (Python and the commit).
+statement, and the rest (Python and the commit). Last, the roll-ups' share, which a
+transition leaves in the statistics journal: one fold of all it holds, timed.
 Used cases end in mediation_failed: every run consumes about 2 × n intake cases.
 """
 
@@ -38,7 +39,8 @@ from bench.common import add_url_argument, bench_url, machine, make_app, percent
 from mediation.audit import canonical, event_hash, sha256, verify_case
 from mediation.cases.operations import apply_transition
 from mediation.extensions import db
-from mediation.models import AuditEvent, Case, User
+from mediation.models import AuditEvent, Case, StatsJournal, User
+from mediation.stats.rollups import fold_pending
 
 WARM_UP_CASES = 10
 ROUNDS = 5
@@ -221,7 +223,7 @@ def costs(app, work, targets: list[Target]) -> tuple[float, float]:
 
 # The statements of a transition on PostgreSQL, by what begins them (else their first words).
 STATEMENT_KINDS = (
-    ("WITH before", "roll-ups"),
+    ("WITH before", "statistics journal"),
     ("WITH claimed", "row and event"),
     ("SELECT users", "users"),
 )
@@ -398,6 +400,7 @@ def main(argv=None) -> None:
             raise SystemExit("bench.transitions measures PostgreSQL; give a postgresql:// URL")
         engine_version = server_version(db.engine)
         targets = intake_targets(2 * WARM_UP_CASES + TIMED_CASES + per_run * len(plan))
+        fold_pending()  # the statistics journal starts empty
     warm, targets = targets[: 2 * WARM_UP_CASES], targets[2 * WARM_UP_CASES :]
     timed, targets = targets[:TIMED_CASES], targets[TIMED_CASES:]
     half = WARM_UP_CASES // 2
@@ -418,6 +421,7 @@ def main(argv=None) -> None:
             runs[n].seconds += part.seconds
     for run in runs:
         print(f"  {run.path}, {run.how}: {run.rate:.0f}/s", flush=True)
+    folded = fold_after(app, runs)
     check_chains(app, warm + timed + targets)
     report(runs, engine_version)
     print(
@@ -434,6 +438,25 @@ def main(argv=None) -> None:
         f"ms in each kind of statement: {parts}; the rest (Python, the commit): {rest:.2f}"
     )
     print(f"audit chains of the {len(warm) + len(timed) + len(targets)} cases used verify.")
+    print(folded)
+
+
+def fold_after(app, runs: list[Run]) -> str:
+    """Fold the statistics journal that the run's transitions wrote into the roll-ups, timed:
+    the work they left to the next report (or `flask stats fold`), and what it says."""
+    transitions = len(CYCLE) * (WARM_UP_CASES + TIMED_CASES) + sum(
+        len(run.latencies) for run in runs if run.path == "apply_transition"
+    )
+    with app.app_context():
+        rows = db.session.scalar(sa.select(sa.func.count()).select_from(StatsJournal))
+        db.session.remove()
+        tick = time.perf_counter()
+        fold_pending()
+        ms = (time.perf_counter() - tick) * 1000
+    return (
+        f"the statistics journal: {rows} rows from {transitions} transitions, folded into the "
+        f"roll-ups in one go in {ms:.0f} ms ({ms / transitions:.2f} ms a transition)"
+    )
 
 
 if __name__ == "__main__":

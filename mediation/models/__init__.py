@@ -22,6 +22,7 @@ from mediation.models.documents import IssuedDocument, StoredFile, new_public_id
 from mediation.models.regions import Committee, Court, Region, court_regions
 from mediation.models.stats import (
     StatsDuration,
+    StatsJournal,
     StatsMediatorRollup,
     StatsRegionTotal,
     StatsRollup,
@@ -49,6 +50,7 @@ __all__ = [
     "Region",
     "Signature",
     "StatsDuration",
+    "StatsJournal",
     "StatsMediatorRollup",
     "StatsRegionTotal",
     "StatsRollup",

@@ -1,4 +1,5 @@
-"""`flask stats rebuild` and `flask stats report`: the roll-ups afresh, and a month's files."""
+"""`flask stats rebuild`, `fold` and `report`: the roll-ups afresh or brought up to date, and a
+month's files."""
 
 import time
 from pathlib import Path
@@ -34,6 +35,15 @@ def rebuild_command(if_empty: bool):
     counts = rebuild()
     rows = "，".join(f"{table} {count} 行" for table, count in counts.items())
     click.echo(f"完成（{rows}），用时 {time.perf_counter() - started:.1f} 秒。")
+
+
+@stats.command("fold")
+def fold_command():
+    """Add what the operations journalled to the roll-ups (PostgreSQL; run it with the SLA
+    sweep, so that the journal stays short when nobody reads a report)."""
+    from mediation.stats.rollups import fold_pending
+
+    click.echo(f"已汇入统计 {fold_pending()} 条变动。")
 
 
 @stats.command("report")

@@ -3,14 +3,22 @@
 An operation takes its case with `get_case_for_update`, which notes the case's events as they
 stand (`note_before`); the audit event marks the case changed (`note_changed`). Just before
 the transaction commits, each changed case's events are counted again and the difference is
-added to the roll-up rows of its cells, in the same transaction. Both counts come from the
-same SQL (`measures.events`), so roll-ups and a fresh count cannot drift apart; `rebuild`
-computes every row afresh, for data loaded around the operations (bench.generate, imports).
+taken. Both counts come from the same SQL (`measures.events`), so roll-ups and a fresh count
+cannot drift apart; `rebuild` computes every row afresh, for data loaded around the
+operations (bench.generate, imports).
 
-PostgreSQL does it without the client: the events before are read by the statement that
-takes the case (`before_column`, as JSON text), and one statement at commit counts them again,
-takes the difference and adds it to every table (`_delta_statement`). SQLite counts in two
-statements and adds the difference in Python (`contributions`, `_rows`).
+SQLite counts in two statements and adds the difference to the roll-up rows in Python
+(`contributions`, `_rows`), in the operation's transaction.
+
+PostgreSQL does it without the client, and out of the operation's way: the events before are
+read by the statement that takes the case (`before_column`, as JSON text), and one statement
+at commit counts them again and writes the cells that changed to the journal
+(`stats_journal`, `_journal_statement`): a row or two, which no other transaction touches.
+Spreading them over the grid, every region above it and both views, some fifty roll-up rows
+that every operation in the city would share, is the fold's work (`fold`, `_fold_statement`):
+it takes the whole journal at once and adds it up, one fold at a time. A report folds before
+it reads (`fold_pending`), so it counts every operation committed before it; `flask stats
+fold`, run with the SLA sweep, keeps the journal short when nobody reads.
 """
 
 import functools
@@ -25,6 +33,7 @@ from mediation.models import Region
 from mediation.models.stats import (
     MEASURES,
     StatsDuration,
+    StatsJournal,
     StatsMediatorRollup,
     StatsRegionTotal,
     StatsRollup,
@@ -179,18 +188,45 @@ def apply_changes(session: so.Session) -> None:
 
 def _add_in_sql(session: so.Session, changed: list[int], before: dict) -> None:
     """PostgreSQL: a statement per changed case counts its events again, takes away those
-    noted before (their JSON text, given back) and adds the difference to the roll-ups. (One
-    case a statement: with an array of ids, PostgreSQL plans the statement afresh each time.)
-
-    Each statement takes its rows in key order, but two statements do not share one order:
-    two transactions that each changed several cases could deadlock on a row they both add
-    to. No operation changes two cases in one transaction (intake, the transitions and the
-    sweeps commit case by case); one that does should send its cases in one statement."""
+    noted before (their JSON text, given back) and writes the difference to the journal.
+    (One case a statement: with an array of ids, PostgreSQL plans the statement afresh each
+    time.)"""
     session.flush()
     connection = session.connection()
     for case_id in changed:
         params = {"case_id": case_id, "before": before.get(case_id) or "[]"}
-        connection.execute(_delta_statement(), params)
+        connection.execute(_journal_statement(), params)
+
+
+# The advisory lock that lets one fold run at a time (the bytes of "stats").
+FOLD_LOCK = 0x7374617473
+
+
+def fold(connection: sa.Connection) -> int:
+    """PostgreSQL: add the whole journal to the roll-ups and empty it, on a connection inside a
+    transaction; the journal rows folded.
+
+    One fold at a time: a second waits for the first to commit, and then finds only what was
+    journalled since. Operations never wait for a fold, nor a fold for them: the journal's
+    rows are written once and deleted once."""
+    connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": FOLD_LOCK})
+    return connection.execute(_fold_statement()).scalar_one()
+
+
+def fold_pending() -> int:
+    """PostgreSQL: fold the journal into the roll-ups now, in a transaction of its own, so
+    that what is read next counts every operation committed before; the journal rows folded.
+    An empty journal costs one lookup (a fold under way has not yet deleted its rows: the
+    lookup sees them, and waits for it). SQLite keeps the roll-ups current itself: 0."""
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return 0
+    with engine.connect() as connection:
+        if not connection.scalar(sa.text("SELECT EXISTS (SELECT 1 FROM stats_journal)")):
+            return 0
+        connection.rollback()
+        with connection.begin():
+            return fold(connection)
 
 
 def _add_deltas(session: so.Session, changed: set[int], before: dict) -> None:
@@ -300,34 +336,53 @@ _CELL_TYPES = {
 }
 
 
-@functools.cache
-def _delta_statement() -> sa.TextClause:
-    """PostgreSQL: the statement that adds to the roll-ups the events of the case :case_id
-    minus those of :before (note_before's JSON, its cells as they were).
-
-    Per grid cell, the difference; spread over the grid and every region above it (the
-    regions whose code is on its path, as `ancestors`), once by event month and once by
-    intake month; then a step per table that sums it per row and adds what is not zero,
-    inserting the rows missing. Each step starts its rows only once the step before has
-    finished (the count of its rows is a condition of its own), and takes them in the order
-    of their keys: every transaction locks the rows table by table in the same order, and
-    two never deadlock."""
+def _quoted(names) -> str:
+    """Column names for PostgreSQL, quoted, comma-separated."""
     q = postgresql.dialect().identifier_preparer.quote
-    cell = ", ".join(map(q, GRID_CELL))
-    values = ", ".join(map(q, VALUES))
+    return ", ".join(map(q, names))
+
+
+@functools.cache
+def _journal_statement() -> sa.TextClause:
+    """PostgreSQL: the statement that writes to the journal the events of the case :case_id
+    minus those of :before (note_before's JSON, its cells as they were), per grid cell, the
+    cells that changed only."""
+    q = postgresql.dialect().identifier_preparer.quote
+    cell, values = _quoted(GRID_CELL), _quoted(VALUES)
     record = ", ".join(
         [f"{q(c)} {_CELL_TYPES[c]}" for c in GRID_CELL]
         + [f"{q(v)} {'NUMERIC' if v == 'amount' else 'BIGINT'}" for v in VALUES]
     )
     negated = ", ".join(f"-{q(v)}" for v in VALUES)
     sums = ", ".join(f"sum({q(v)}) AS {q(v)}" for v in VALUES)
+    changed = " OR ".join(f"{q(v)} <> 0" for v in VALUES)
     after = _case_cells("postgresql").text
-    ctes = [
-        f"before AS (SELECT * FROM json_to_recordset(CAST(:before AS JSON)) AS b({record}))",
-        f"after AS ({after})",
+    sql = (
+        f"WITH before AS (SELECT * FROM json_to_recordset(CAST(:before AS JSON)) AS b({record})), "
+        f"after AS ({after}), "
         f"delta AS (SELECT {cell}, {sums} FROM (SELECT {cell}, {values} FROM after "
-        f"UNION ALL SELECT {cell}, {negated} FROM before) AS d GROUP BY {cell})",
-        "spread AS (SELECT v.view, v.month, above.id AS region_id, d.* FROM delta AS d "
+        f"UNION ALL SELECT {cell}, {negated} FROM before) AS d GROUP BY {cell}) "
+        f"INSERT INTO stats_journal ({cell}, {values}) "
+        f"SELECT {cell}, {values} FROM delta WHERE {changed}"
+    )
+    return sa.text(sql).bindparams(
+        sa.bindparam("case_id", type_=sa.Integer), sa.bindparam("before", type_=sa.Text)
+    )
+
+
+@functools.cache
+def _fold_statement() -> sa.TextClause:
+    """PostgreSQL: the statement that takes every row of the journal (deleting it) and adds it
+    to the roll-ups; the rows it took.
+
+    Each row is spread over its grid and every region above it (the regions whose code is on
+    its path, as `ancestors`), once by event month and once by intake month; then a step per
+    table sums it per roll-up row and adds what is not zero, inserting the rows missing. Each
+    step starts only once the step before has finished (the count of its rows is a condition
+    of its own), and takes its rows in the order of their keys."""
+    ctes = [
+        f"taken AS (DELETE FROM stats_journal RETURNING {_quoted(GRID_CELL)}, {_quoted(VALUES)})",
+        "spread AS (SELECT v.view, v.month, above.id AS region_id, d.* FROM taken AS d "
         "JOIN regions AS grid ON grid.id = d.grid_id "
         "JOIN regions AS above ON above.code = ANY (string_to_array(grid.path, '/')) "
         "CROSS JOIN LATERAL (VALUES ('period', d.period_month), ('cohort', d.cohort_month)) "
@@ -337,10 +392,11 @@ def _delta_statement() -> sa.TextClause:
     for table in TABLES:
         ctes.append(f"step_{table} AS ({_step(table, before)} RETURNING 1)")
         before = table
-    sql = f"WITH {', '.join(ctes)} SELECT count(*) FROM step_{before}"
-    return sa.text(sql).bindparams(
-        sa.bindparam("case_id", type_=sa.Integer), sa.bindparam("before", type_=sa.Text)
+    sql = (
+        f"WITH {', '.join(ctes)} SELECT count(*) FROM taken "
+        f"WHERE (SELECT count(*) FROM step_{before}) >= 0"
     )
+    return sa.text(sql)
 
 
 def _step(table: str, before: str | None) -> str:
@@ -391,11 +447,16 @@ def rebuild() -> dict[str, int]:
 
 def refill(connection, which: tuple[str, ...] = tuple(TABLES)) -> dict[str, int]:
     """Replace every roll-up row (of the TABLES named) by a fresh count, on a connection inside
-    a transaction (the migrations that made the tables fill them this way). PostgreSQL: the
-    tables are locked first, so operations committing meanwhile wait rather than deadlock
-    with the delete."""
+    a transaction (the migrations that made the tables fill them this way: the journal, made
+    after them, is empty then). PostgreSQL: the tables are locked first, so operations
+    committing meanwhile wait rather than deadlock with the delete; with every table, the
+    journal is emptied too, its rows counted with the rest."""
     tables = [TABLES[name][0].__table__ for name in which]
     if connection.dialect.name == "postgresql":
+        # What the journal holds is counted afresh with the rest (every roll-up table at
+        # once: a part of it cannot be kept back).
+        if set(which) == set(TABLES):
+            tables.append(StatsJournal.__table__)
         names = ", ".join(table.name for table in tables)
         connection.execute(sa.text(f"LOCK TABLE {names} IN SHARE ROW EXCLUSIVE MODE"))
     for table in tables:

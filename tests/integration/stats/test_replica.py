@@ -7,6 +7,7 @@ from config import TestConfig
 from mediation import create_app
 from mediation.extensions import db
 from mediation.stats.report import monthly_report
+from tests.database import ON_POSTGRES
 from tests.factories import beijing, gen_case
 
 STATS_TABLES = (
@@ -49,5 +50,9 @@ def test_the_month_is_read_from_the_reports_database(app, tmp_path):
     assert figures == {"rollups": 1, "raw": 1}
     on_replica = " ".join(sent["reports"])
     assert all(table in on_replica for table in STATS_TABLES) and "FROM cases" in on_replica
-    assert not any(table in " ".join(sent["database"]) for table in STATS_TABLES)
-    assert "FROM cases" not in " ".join(sent["database"])
+    # PostgreSQL: the case's journal is folded into the roll-ups first, on the database (it
+    # writes); nothing else there touches the statistics or the cases.
+    folding = [s for s in sent["database"] if "stats_journal" in s or "pg_advisory" in s]
+    others = " ".join(s for s in sent["database"] if s not in folding)
+    assert bool(folding) == ON_POSTGRES
+    assert not any(table in others for table in STATS_TABLES) and "FROM cases" not in others
