@@ -19,7 +19,7 @@ of the warm-up is counted: the statements apply_transition sends and the client 
 path spends, per transition;
 then 20 more cases on one thread: the wall time a transition spends in each kind of
 statement, and the rest (Python and the commit). Last, the roll-ups' share, which a
-transition leaves in the statistics journal: one fold of all it holds, timed.
+transition leaves to the statistics journal's fold: one fold of all it holds, timed.
 Used cases end in mediation_failed: every run consumes about 2 × n intake cases.
 """
 
@@ -223,8 +223,7 @@ def costs(app, work, targets: list[Target]) -> tuple[float, float]:
 
 # The statements of a transition on PostgreSQL, by what begins them (else their first words).
 STATEMENT_KINDS = (
-    ("WITH before", "statistics journal"),
-    ("WITH claimed", "row and event"),
+    ("WITH claimed", "row, event and journal"),
     ("SELECT users", "users"),
 )
 TIMED_CASES = 20

@@ -11,7 +11,7 @@ import sqlalchemy.orm as so
 
 from mediation.errors import ChainMoved, Conflict
 from mediation.extensions import db
-from mediation.models import AuditEvent, Case, User
+from mediation.models import AuditEvent, Case, StatsJournal, User
 from mediation.stats import rollups
 from workflows import SYSTEM
 from workflows.deadlines import as_aware
@@ -149,9 +149,13 @@ def append_event(
     connection = db.session.connection()
     row = {column.key: getattr(event, column.key) for column in _EVENT_COLUMNS}
     if connection.dialect.name == "postgresql":
-        # One statement: the INSERT adds the event only if the UPDATE moved the row.
-        statement = _claim_and_insert(version is not None, tuple(claimed))
+        # One statement: the INSERT adds the event only if the UPDATE moved the row, and the
+        # case's statistical events before the operation go to the journal with it.
+        before = rollups.journal_before(case.id)
+        statement = _claim_and_insert(version is not None, tuple(claimed), before is not None)
         params = {**where, **{f"set_{k}": v for k, v in claimed.items()}, **row}
+        if before is not None:
+            params["journal_before"] = before
         moved = connection.execute(statement, params).first() is not None
     else:
         moved = connection.execute(_claim(version is not None), {**where, **claimed}).rowcount == 1
@@ -192,20 +196,26 @@ def _claim(transition: bool):
 
 
 @functools.cache
-def _claim_and_insert(transition: bool, columns: tuple[str, ...]):
+def _claim_and_insert(transition: bool, columns: tuple[str, ...], journaled: bool):
     """PostgreSQL: WITH claimed AS (_claim, setting the columns named to :set_<column>)
     INSERT INTO audit_events SELECT the event's parameters (named after its columns) FROM
-    claimed RETURNING its id: the event is added only where the row moved. Built once per
-    set of columns."""
+    claimed RETURNING its id: the event is added only where the row moved; journaled, the
+    row moved also writes the case and :journal_before to the statistics journal (in a step
+    of the same WITH). Built once per set of columns."""
     update = _claim(transition).values(
         {name: sa.bindparam(f"set_{name}", type_=Case.__table__.c[name].type) for name in columns}
     )
     claimed = update.returning(Case.__table__.c.id).cte("claimed")
     values = sa.select(*(sa.bindparam(c.key, type_=c.type) for c in _EVENT_COLUMNS))
+    steps = [claimed]
+    if journaled:
+        entry = sa.select(claimed.c.id, sa.bindparam("journal_before", type_=sa.Text))
+        journal = StatsJournal.__table__.insert().from_select(["case_id", "before"], entry)
+        steps.append(journal.cte("journal"))
     return (
         _INSERT_EVENT.from_select([c.key for c in _EVENT_COLUMNS], values.select_from(claimed))
         .returning(AuditEvent.__table__.c.id)
-        .add_cte(claimed)
+        .add_cte(*steps)
     )
 
 

@@ -3,9 +3,9 @@
 Each row sums the measures of `mediation.stats.measures` over the cases of one cell. A case
 counts in the row of its grid *and* of every region above it, so a report for any region
 reads a handful of rows. The operations keep them current (`mediation.stats.rollups`): on
-SQLite in the transaction that changes the case; on PostgreSQL that transaction writes the
-case's difference to StatsJournal, which a report folds into the roll-ups before it reads
-them. `flask stats rebuild` computes them afresh.
+SQLite in the transaction that changes the case; on PostgreSQL that transaction writes a
+row to StatsJournal, which a report folds into the roll-ups before it reads them. `flask
+stats rebuild` computes them afresh.
 """
 
 from decimal import Decimal
@@ -105,19 +105,14 @@ class StatsDuration(db.Model):
     cases: so.Mapped[int] = so.mapped_column(default=0)
 
 
-class StatsJournal(_Measures, db.Model):
-    """PostgreSQL: what a committed operation changed in its case's counts, per grid cell, not
-    yet added to the roll-ups (`mediation.stats.rollups.fold` adds it and deletes the row).
-    The cell's columns are those of `rollups.GRID_CELL`; the measures are differences."""
+class StatsJournal(db.Model):
+    """PostgreSQL: a case an operation changed, and its statistical events as they were just
+    before (the JSON text of `rollups.before_column`), not yet added to the roll-ups: written
+    by the statement that appends the operation's audit event, taken and deleted by
+    `mediation.stats.rollups.fold`."""
 
     __tablename__ = "stats_journal"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    grid_id: so.Mapped[int]
-    category: so.Mapped[str] = so.mapped_column(sa.String(32))
-    source: so.Mapped[str] = so.mapped_column(sa.String(32))
-    mediator_id: so.Mapped[int]
-    level: so.Mapped[str] = so.mapped_column(sa.String(8))
-    period_month: so.Mapped[str] = so.mapped_column(sa.String(7))
-    cohort_month: so.Mapped[str] = so.mapped_column(sa.String(7))
-    days: so.Mapped[int | None]
+    case_id: so.Mapped[int]
+    before: so.Mapped[str] = so.mapped_column(sa.Text)

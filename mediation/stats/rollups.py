@@ -1,22 +1,22 @@
 """The monthly roll-ups: kept current by every operation that changes a case, or rebuilt.
 
 An operation takes its case with `get_case_for_update`, which notes the case's events as they
-stand (`note_before`); the audit event marks the case changed (`note_changed`). Just before
-the transaction commits, each changed case's events are counted again and the difference is
-taken. Both counts come from the same SQL (`measures.events`), so roll-ups and a fresh count
-cannot drift apart; `rebuild` computes every row afresh, for data loaded around the
-operations (bench.generate, imports).
+stand (`note_before`); the audit event marks the case changed (`note_changed`). Its events
+are counted again once it has written them, and the difference is added to the roll-ups.
+Both counts come from the same SQL (`measures.events`), so roll-ups and a fresh count cannot
+drift apart; `rebuild` computes every row afresh, for data loaded around the operations
+(bench.generate, imports).
 
 SQLite counts in two statements and adds the difference to the roll-up rows in Python
-(`contributions`, `_rows`), in the operation's transaction.
+(`contributions`, `_rows`), just before the operation's transaction commits.
 
-PostgreSQL does it without the client, and out of the operation's way: the events before are
-read by the statement that takes the case (`before_column`, as JSON text), and one statement
-at commit counts them again and writes the cells that changed to the journal
-(`stats_journal`, `_journal_statement`): a row or two, which no other transaction touches.
-Spreading them over the grid, every region above it and both views, some fifty roll-up rows
-that every operation in the city would share, is the fold's work (`fold`, `_fold_statement`):
-it takes the whole journal at once and adds it up, one fold at a time. A report folds before
+PostgreSQL keeps the roll-ups out of the operation's way. The statement that takes the case
+reads its events as JSON text (`before_column`); the statement that appends the audit event
+also writes that text to the journal (`stats_journal`, `journal_before`): one row, which no
+other transaction touches, and no statement of its own. Counting the case again, taking the
+difference and spreading it over the grid, every region above it and both views (some fifty
+roll-up rows, which every operation in the city shares) is the fold's work (`fold`,
+`_fold_statement`), for the whole journal at once, one fold at a time. A report folds before
 it reads (`fold_pending`), so it counts every operation committed before it; `flask stats
 fold`, run with the SLA sweep, keeps the journal short when nobody reads.
 """
@@ -51,23 +51,35 @@ def note_before(case_id: int, counted: str | None = None) -> None:
     """Remember a case's events before an operation changes it (once per transaction).
 
     PostgreSQL: counted, the JSON text of `before_column`, read with the case, which the
-    statement at commit reads back. SQLite: `contributions`, counted here."""
+    journal keeps (`journal_before`). SQLite: `contributions`, counted here."""
     before = db.session.info.setdefault(BEFORE, {})
     if case_id not in before:
         before[case_id] = counted if counted is not None else contributions(case_id)
 
 
+def journal_before(case_id: int) -> str | None:
+    """PostgreSQL: the case's events as they were before this transaction (note_before's JSON
+    text), for the journal row the audit event's statement writes; None where they were not
+    noted (an operation that changes no figure) or on SQLite."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    return db.session.info.get(BEFORE, {}).get(case_id)
+
+
 def note_changed(case_id: int) -> None:
-    """Mark a case changed in this transaction, if its events were noted before: its roll-ups
-    follow at commit. (An operation that counts nothing took the case uncounted.)"""
+    """Mark a case changed in this transaction, if its events were noted before: SQLite adds
+    the difference at commit. (An operation that counts nothing took the case uncounted.)"""
     if case_id in db.session.info.get(BEFORE, {}):
         db.session.info.setdefault(CHANGED, set()).add(case_id)
 
 
 def note_created(case_id: int) -> None:
-    """A case registered in this transaction: it had no events before."""
-    postgres = db.session.get_bind().dialect.name == "postgresql"
-    db.session.info.setdefault(BEFORE, {})[case_id] = "[]" if postgres else {}
+    """A case registered in this transaction: it had no events before. (PostgreSQL: its
+    journal row, added to the session.)"""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.add(StatsJournal(case_id=case_id, before="[]"))
+        return
+    db.session.info.setdefault(BEFORE, {})[case_id] = {}
     db.session.info.setdefault(CHANGED, set()).add(case_id)
 
 
@@ -175,27 +187,12 @@ TABLES = {
 
 
 def apply_changes(session: so.Session) -> None:
-    """Add each changed case's new events minus its old ones to the roll-up rows."""
+    """SQLite: add each changed case's new events minus its old ones to the roll-up rows.
+    (PostgreSQL's journal rows went with the audit events.)"""
     changed = session.info.pop(CHANGED, set())
     before = session.info.pop(BEFORE, {})
-    if not changed:
-        return
-    if session.get_bind().dialect.name == "postgresql":
-        _add_in_sql(session, sorted(changed), before)
-    else:
+    if changed and session.get_bind().dialect.name != "postgresql":
         _add_deltas(session, changed, before)
-
-
-def _add_in_sql(session: so.Session, changed: list[int], before: dict) -> None:
-    """PostgreSQL: a statement per changed case counts its events again, takes away those
-    noted before (their JSON text, given back) and writes the difference to the journal.
-    (One case a statement: with an array of ids, PostgreSQL plans the statement afresh each
-    time.)"""
-    session.flush()
-    connection = session.connection()
-    for case_id in changed:
-        params = {"case_id": case_id, "before": before.get(case_id) or "[]"}
-        connection.execute(_journal_statement(), params)
 
 
 # The advisory lock that lets one fold run at a time (the bytes of "stats").
@@ -343,10 +340,20 @@ def _quoted(names) -> str:
 
 
 @functools.cache
-def _journal_statement() -> sa.TextClause:
-    """PostgreSQL: the statement that writes to the journal the events of the case :case_id
-    minus those of :before (note_before's JSON, its cells as they were), per grid cell, the
-    cells that changed only."""
+def _fold_statement() -> sa.TextClause:
+    """PostgreSQL: the statement that takes every row of the journal (deleting it) and adds
+    what it tells to the roll-ups; the rows it took.
+
+    A case's journal rows, one per operation since the last fold, each hold its events as they
+    were before that operation: the first row's are those the roll-ups count. The statement
+    counts the case's events as they stand now (its snapshot holds every operation whose row
+    it took, and no other: an operation commits its row with its writes) and takes those
+    away, per grid cell. The difference is spread over the grid and every region above it
+    (the regions whose code is on its path, as `ancestors`), once by event month and once by
+    intake month; then a step per table sums it per roll-up row and adds what is not zero,
+    inserting the rows missing. Each step starts only once the step before has finished (the
+    count of its rows is a condition of its own), and takes its rows in the order of their
+    keys."""
     q = postgresql.dialect().identifier_preparer.quote
     cell, values = _quoted(GRID_CELL), _quoted(VALUES)
     record = ", ".join(
@@ -355,34 +362,16 @@ def _journal_statement() -> sa.TextClause:
     )
     negated = ", ".join(f"-{q(v)}" for v in VALUES)
     sums = ", ".join(f"sum({q(v)}) AS {q(v)}" for v in VALUES)
-    changed = " OR ".join(f"{q(v)} <> 0" for v in VALUES)
-    after = _case_cells("postgresql").text
-    sql = (
-        f"WITH before AS (SELECT * FROM json_to_recordset(CAST(:before AS JSON)) AS b({record})), "
-        f"after AS ({after}), "
-        f"delta AS (SELECT {cell}, {sums} FROM (SELECT {cell}, {values} FROM after "
-        f"UNION ALL SELECT {cell}, {negated} FROM before) AS d GROUP BY {cell}) "
-        f"INSERT INTO stats_journal ({cell}, {values}) "
-        f"SELECT {cell}, {values} FROM delta WHERE {changed}"
-    )
-    return sa.text(sql).bindparams(
-        sa.bindparam("case_id", type_=sa.Integer), sa.bindparam("before", type_=sa.Text)
-    )
-
-
-@functools.cache
-def _fold_statement() -> sa.TextClause:
-    """PostgreSQL: the statement that takes every row of the journal (deleting it) and adds it
-    to the roll-ups; the rows it took.
-
-    Each row is spread over its grid and every region above it (the regions whose code is on
-    its path, as `ancestors`), once by event month and once by intake month; then a step per
-    table sums it per roll-up row and adds what is not zero, inserting the rows missing. Each
-    step starts only once the step before has finished (the count of its rows is a condition
-    of its own), and takes its rows in the order of their keys."""
+    after = _cells_sql("postgresql").replace(_SOME_CASE_IN, "IN (SELECT case_id FROM first)")
     ctes = [
-        f"taken AS (DELETE FROM stats_journal RETURNING {_quoted(GRID_CELL)}, {_quoted(VALUES)})",
-        "spread AS (SELECT v.view, v.month, above.id AS region_id, d.* FROM taken AS d "
+        "taken AS (DELETE FROM stats_journal RETURNING id, case_id, before)",
+        "first AS (SELECT DISTINCT ON (case_id) case_id, before FROM taken ORDER BY case_id, id)",
+        "before AS (SELECT b.* FROM first CROSS JOIN LATERAL "
+        f"json_to_recordset(CAST(first.before AS JSON)) AS b({record}))",
+        f"after AS ({after})",
+        f"delta AS (SELECT {cell}, {sums} FROM (SELECT {cell}, {values} FROM after "
+        f"UNION ALL SELECT {cell}, {negated} FROM before) AS d GROUP BY {cell})",
+        "spread AS (SELECT v.view, v.month, above.id AS region_id, d.* FROM delta AS d "
         "JOIN regions AS grid ON grid.id = d.grid_id "
         "JOIN regions AS above ON above.code = ANY (string_to_array(grid.path, '/')) "
         "CROSS JOIN LATERAL (VALUES ('period', d.period_month), ('cohort', d.cohort_month)) "
