@@ -104,6 +104,45 @@ def test_upgrade_builds_the_schema_on_an_empty_postgresql_database():
         drop_database(server, throwaway)
 
 
+@pytest.mark.skipif(not ON_POSTGRES, reason="the statistics journal is PostgreSQL's")
+def test_going_back_before_the_journal_folds_what_it_holds_first():
+    """Downgrading past the statistics journal adds its rows to the roll-ups before the table
+    goes: the operations' differences are not lost with it."""
+    from mediation.demo import seed_demo
+    from mediation.models import StatsJournal
+    from mediation.stats.report import monthly_report
+    from tests.factories import beijing, gen_case, user
+
+    server = db.engine.url
+    throwaway = throwaway_database(server.database)
+    drop_database(server, throwaway)
+    target = ensure_database(server, throwaway)
+    try:
+        app = fresh_app(target.render_as_string(hide_password=False))
+        with app.app_context():
+            upgrade()
+            seed_demo(with_cases=False)
+            db.session.commit()
+            gen_case(status="agreement_effective", now=beijing(2026, 3, 2, 9))
+            gen_case(status="withdrawn", now=beijing(2026, 3, 3, 9))
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(StatsJournal))
+            db.session.remove()
+            downgrade(revision="c4e8a2f6b913")  # before the journal
+            assert "stats_journal" not in table_names()
+            upgrade()
+            admin = user("admin_demo")
+            kept = monthly_report(admin, "2026-03", sections=("indicators", "breakdowns"))
+            fresh = monthly_report(
+                admin, "2026-03", source="raw", sections=("indicators", "breakdowns")
+            )
+            kept.pop("generated_at"), fresh.pop("generated_at")
+            assert kept == fresh and kept["indicators"]["received"]["value"] == 2
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop_database(server, throwaway)
+
+
 def test_upgrading_a_database_with_cases_counts_its_statistics(tmp_path):
     """The statistics' migration fills the roll-ups of the cases already there, so the first
     operation after the upgrade adds to a true count."""
