@@ -40,7 +40,7 @@ from mediation.audit import canonical, event_hash, sha256, verify_case
 from mediation.cases.operations import apply_transition
 from mediation.extensions import db
 from mediation.models import AuditEvent, Case, StatsJournal, User
-from mediation.stats.rollups import fold_pending
+from mediation.stats.journal import fold_pending
 
 WARM_UP_CASES = 10
 ROUNDS = 5

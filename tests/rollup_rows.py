@@ -5,13 +5,13 @@ import sqlalchemy as sa
 from mediation.extensions import db
 from mediation.models import StatsDuration, StatsMediatorRollup, StatsRegionTotal, StatsRollup
 from mediation.models.stats import MEASURES
-from mediation.stats import rollups
+from mediation.stats import journal
 
 
 def nonzero_rows() -> dict:
     """The roll-up tables' rows that count anything, as sorted tuples (the journal folded
     first)."""
-    rollups.fold_pending()
+    journal.fold_pending()
     rows = {}
     for model in (StatsRollup, StatsMediatorRollup, StatsRegionTotal, StatsDuration):
         columns = [c.name for c in model.__table__.columns]

@@ -109,7 +109,7 @@ class StatsJournal(db.Model):
     """PostgreSQL: a case an operation changed, and its statistical events as they were just
     before (the JSON text of `rollups.before_column`), not yet added to the roll-ups: written
     by the statement that appends the operation's audit event, taken and deleted by
-    `mediation.stats.rollups.fold`."""
+    `mediation.stats.journal.fold`."""
 
     __tablename__ = "stats_journal"
 

@@ -41,7 +41,7 @@ def rebuild_command(if_empty: bool):
 def fold_command():
     """Add what the operations journalled to the roll-ups (PostgreSQL; run it with the SLA
     sweep, so that the journal stays short when nobody reads a report)."""
-    from mediation.stats.rollups import fold_pending
+    from mediation.stats.journal import fold_pending
 
     click.echo(f"已汇入统计 {fold_pending()} 条变动。")
 

@@ -20,7 +20,7 @@ from mediation.extensions import db
 from mediation.models import Region, User
 from mediation.models.regions import LEVEL_LABELS
 from mediation.models.types import utcnow
-from mediation.stats import rollups
+from mediation.stats import journal
 from mediation.stats.definitions import (
     BREAKDOWN_COLUMNS,
     BREAKDOWN_MEASURES,
@@ -104,7 +104,7 @@ def monthly_report(
         raise InvalidInput(message, {"view": message})
     region = _region(user, region_code)
     if source == "rollups":
-        rollups.fold_pending()
+        journal.fold_pending()
     reader = READERS[source](region, view)
     if "comparisons" in sections or "trend" in sections:
         # The year before the month and the month itself: 同比, 环比, the trend's twelve, and

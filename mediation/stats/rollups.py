@@ -15,10 +15,10 @@ reads its events as JSON text (`before_column`); the statement that appends the 
 also writes that text to the journal (`stats_journal`, `journal_before`): one row, which no
 other transaction touches, and no statement of its own. Counting the case again, taking the
 difference and spreading it over the grid, every region above it and both views (some fifty
-roll-up rows, which every operation in the city shares) is the fold's work (`fold`,
-`_fold_statement`), for the whole journal at once, one fold at a time. A report folds before
-it reads (`fold_pending`), so it counts every operation committed before it; `flask stats
-fold`, run with the SLA sweep, keeps the journal short when nobody reads.
+roll-up rows, which every operation in the city shares) is the fold's work
+(`mediation.stats.journal`), for the whole journal at once, one fold at a time. A report folds
+before it reads (`journal.fold_pending`), so it counts every operation committed before it;
+`flask stats fold`, run with the SLA sweep, keeps the journal short when nobody reads.
 """
 
 import functools
@@ -129,15 +129,15 @@ _SOME_CASE = -987_654_321
 def _case_cells(dialect_name: str) -> sa.TextClause:
     """The events of one case (:case_id) summed per grid cell: one statement, built once per
     database."""
-    text = _cells_sql(dialect_name).replace(_SOME_CASE_IN, "IN (:case_id)")
+    text = cells_sql(dialect_name).replace(SOME_CASE_IN, "IN (:case_id)")
     return sa.text(text).bindparams(sa.bindparam("case_id", type_=sa.Integer))
 
 
-_SOME_CASE_IN = f"IN ({_SOME_CASE})"
+SOME_CASE_IN = f"IN ({_SOME_CASE})"
 
 
 @functools.cache
-def _cells_sql(dialect_name: str) -> str:
+def cells_sql(dialect_name: str) -> str:
     """The SQL of the events of the case _SOME_CASE summed per grid cell, with its constants
     (states, levels, zeros: some forty) written in. Sent as bound parameters, they cost the
     server a plan of the whole UNION at every run; written in, its prepared plan serves every
@@ -193,37 +193,6 @@ def apply_changes(session: so.Session) -> None:
     before = session.info.pop(BEFORE, {})
     if changed and session.get_bind().dialect.name != "postgresql":
         _add_deltas(session, changed, before)
-
-
-# The advisory lock that lets one fold run at a time (the bytes of "stats").
-FOLD_LOCK = 0x7374617473
-
-
-def fold(connection: sa.Connection) -> int:
-    """PostgreSQL: add the whole journal to the roll-ups and empty it, on a connection inside a
-    transaction; the journal rows folded.
-
-    One fold at a time: a second waits for the first to commit, and then finds only what was
-    journalled since. Operations never wait for a fold, nor a fold for them: the journal's
-    rows are written once and deleted once."""
-    connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": FOLD_LOCK})
-    return connection.execute(_fold_statement()).scalar_one()
-
-
-def fold_pending() -> int:
-    """PostgreSQL: fold the journal into the roll-ups now, in a transaction of its own, so
-    that what is read next counts every operation committed before; the journal rows folded.
-    An empty journal costs one lookup (a fold under way has not yet deleted its rows: the
-    lookup sees them, and waits for it). SQLite keeps the roll-ups current itself: 0."""
-    engine = db.engine
-    if engine.dialect.name != "postgresql":
-        return 0
-    with engine.connect() as connection:
-        if not connection.scalar(sa.text("SELECT EXISTS (SELECT 1 FROM stats_journal)")):
-            return 0
-        connection.rollback()
-        with connection.begin():
-            return fold(connection)
 
 
 def _add_deltas(session: so.Session, changed: set[int], before: dict) -> None:
@@ -284,15 +253,15 @@ def _rows(delta: dict[tuple, list[int]]) -> dict[str, list[tuple]]:
 SUCCEEDED = VALUES.index("succeeded")
 
 
-def _added(table: str) -> tuple[str, ...]:
+def added_values(table: str) -> tuple[str, ...]:
     """The columns a table's rows add to: the days' histogram counts cases, the others every
     measure and the amount."""
     return ("cases",) if table == "days" else VALUES
 
 
-def _columns(table: str) -> tuple[str, ...]:
+def row_columns(table: str) -> tuple[str, ...]:
     """A table's columns in the order of its rows' tuples: its keys, then what they add."""
-    return (*TABLES[table][1], *_added(table))
+    return (*TABLES[table][1], *added_values(table))
 
 
 def _add(session, batches: dict[str, list[tuple]]) -> None:
@@ -301,7 +270,7 @@ def _add(session, batches: dict[str, list[tuple]]) -> None:
     connection: the ORM's bulk insert adds nothing here but time.)"""
     connection = session.connection()
     for table, batch in batches.items():
-        rows = [dict(zip(_columns(table), row, strict=True)) for row in batch]
+        rows = [dict(zip(row_columns(table), row, strict=True)) for row in batch]
         connection.execute(_upsert(table), rows)
 
 
@@ -314,103 +283,7 @@ def _upsert(table: str):
     stmt = sqlite.insert(model.__table__)
     return stmt.on_conflict_do_update(
         index_elements=list(keys),
-        set_={name: columns[name] + stmt.excluded[name] for name in _added(table)},
-    )
-
-
-# The types of a cell's columns and of the values, as the JSON of note_before is read back.
-# Written out: SQLAlchemy types the events' UNION by its first kind, whose amount is a
-# written-in 0 (an integer), so the types it infers would read a sum of money as an integer.
-_CELL_TYPES = {
-    "grid_id": "INTEGER",
-    "category": "VARCHAR",
-    "source": "VARCHAR",
-    "mediator_id": "INTEGER",
-    "level": "VARCHAR",
-    "period_month": "VARCHAR",
-    "cohort_month": "VARCHAR",
-    "days": "INTEGER",
-}
-
-
-def _quoted(names) -> str:
-    """Column names for PostgreSQL, quoted, comma-separated."""
-    q = postgresql.dialect().identifier_preparer.quote
-    return ", ".join(map(q, names))
-
-
-@functools.cache
-def _fold_statement() -> sa.TextClause:
-    """PostgreSQL: the statement that takes every row of the journal (deleting it) and adds
-    what it tells to the roll-ups; the rows it took.
-
-    A case's journal rows, one per operation since the last fold, each hold its events as they
-    were before that operation: the first row's are those the roll-ups count. The statement
-    counts the case's events as they stand now (its snapshot holds every operation whose row
-    it took, and no other: an operation commits its row with its writes) and takes those
-    away, per grid cell. The difference is spread over the grid and every region above it
-    (the regions whose code is on its path, as `ancestors`), once by event month and once by
-    intake month; then a step per table sums it per roll-up row and adds what is not zero,
-    inserting the rows missing. Each step starts only once the step before has finished (the
-    count of its rows is a condition of its own), and takes its rows in the order of their
-    keys."""
-    q = postgresql.dialect().identifier_preparer.quote
-    cell, values = _quoted(GRID_CELL), _quoted(VALUES)
-    record = ", ".join(
-        [f"{q(c)} {_CELL_TYPES[c]}" for c in GRID_CELL]
-        + [f"{q(v)} {'NUMERIC' if v == 'amount' else 'BIGINT'}" for v in VALUES]
-    )
-    negated = ", ".join(f"-{q(v)}" for v in VALUES)
-    sums = ", ".join(f"sum({q(v)}) AS {q(v)}" for v in VALUES)
-    after = _cells_sql("postgresql").replace(_SOME_CASE_IN, "IN (SELECT case_id FROM first)")
-    ctes = [
-        "taken AS (DELETE FROM stats_journal RETURNING id, case_id, before)",
-        "first AS (SELECT DISTINCT ON (case_id) case_id, before FROM taken ORDER BY case_id, id)",
-        "before AS (SELECT b.* FROM first CROSS JOIN LATERAL "
-        f"json_to_recordset(CAST(first.before AS JSON)) AS b({record}))",
-        f"after AS ({after})",
-        f"delta AS (SELECT {cell}, {sums} FROM (SELECT {cell}, {values} FROM after "
-        f"UNION ALL SELECT {cell}, {negated} FROM before) AS d GROUP BY {cell})",
-        "spread AS (SELECT v.view, v.month, above.id AS region_id, d.* FROM delta AS d "
-        "JOIN regions AS grid ON grid.id = d.grid_id "
-        "JOIN regions AS above ON above.code = ANY (string_to_array(grid.path, '/')) "
-        "CROSS JOIN LATERAL (VALUES ('period', d.period_month), ('cohort', d.cohort_month)) "
-        "AS v(view, month))",
-    ]
-    before = None
-    for table in TABLES:
-        ctes.append(f"step_{table} AS ({_step(table, before)} RETURNING 1)")
-        before = table
-    sql = (
-        f"WITH {', '.join(ctes)} SELECT count(*) FROM taken "
-        f"WHERE (SELECT count(*) FROM step_{before}) >= 0"
-    )
-    return sa.text(sql)
-
-
-def _step(table: str, before: str | None) -> str:
-    """One table's INSERT … SELECT the sums of `spread` per row … ON CONFLICT DO UPDATE, after
-    the step of the table `before` if any."""
-    model, keys = TABLES[table]
-    q = postgresql.dialect().identifier_preparer.quote
-    name = q(model.__tablename__)
-    key_list = ", ".join(map(q, keys))
-    if table == "days":
-        sums = [f"sum({q('succeeded')})"]
-        where = [f"{q('days')} IS NOT NULL"]
-    else:
-        sums = [f"sum({q(v)})" for v in VALUES]
-        where = []
-    if before is not None:
-        where.append(f"(SELECT count(*) FROM step_{before}) >= 0")
-    added = ", ".join(f"{c} = {name}.{c} + excluded.{c}" for c in map(q, _added(table)))
-    return (
-        f"INSERT INTO {name} ({', '.join(map(q, _columns(table)))}) "
-        f"SELECT {key_list}, {', '.join(sums)} FROM spread"
-        f"{' WHERE ' + ' AND '.join(where) if where else ''} "
-        f"GROUP BY {key_list} HAVING {' OR '.join(f'{s} <> 0' for s in sums)} "
-        f"ORDER BY {key_list} "
-        f"ON CONFLICT ({key_list}) DO UPDATE SET {added}"
+        set_={name: columns[name] + stmt.excluded[name] for name in added_values(table)},
     )
 
 

@@ -3,7 +3,7 @@
 On PostgreSQL an operation no longer adds to the roll-ups in its own transaction (some fifty
 rows, shared by every operation in the city): the statement that appends its audit event
 writes the case and its statistical events as they were before to stats_journal, and a
-report folds the journal into the roll-ups before it reads them (mediation.stats.rollups).
+report folds the journal into the roll-ups before it reads them (mediation.stats.journal).
 SQLite keeps adding in the transaction and leaves the table empty. Going back folds what the
 journal holds first, so that nothing counted is lost.
 
@@ -35,7 +35,7 @@ def upgrade():
 def downgrade():
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
-        from mediation.stats.rollups import fold
+        from mediation.stats.journal import fold
 
         fold(bind)
     op.drop_table("stats_journal")

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from mediation.cases import operations as ops
 from mediation.extensions import db
 from mediation.models import Region, StatsJournal, StatsRegionTotal
-from mediation.stats import rollups
+from mediation.stats import journal, rollups
 from mediation.stats.report import monthly_report
 from tests.database import ON_POSTGRES
 from tests.factories import beijing, case_data, gen_case, payload_for, user
@@ -114,7 +114,7 @@ def test_folds_running_beside_operations_lose_and_double_nothing(app):
         with app.app_context():
             try:
                 while not done.is_set():
-                    rollups.fold_pending()
+                    journal.fold_pending()
             except Exception as error:  # reported below
                 failures.append(error)
 

@@ -22,7 +22,7 @@ from mediation.models import (
     Region,
     StatsRollup,
 )
-from mediation.stats import rollups
+from mediation.stats import journal
 from mediation.stats.report import monthly_report
 from mediation.stats.rollups import rebuild
 from tests.database import reset_to_demo_city
@@ -164,7 +164,7 @@ def test_a_grid_added_on_the_map_counts_in_every_region_above_it(app):
     case = ops.create_case(user("street_demo"), case_data(grid.code), now=START)
     fire(case, "mediator_demo", "accept", START + timedelta(hours=1), mediator="mediator_demo")
     fire(case, "mediator_demo", "escalate", START + timedelta(hours=2))
-    rollups.fold_pending()
+    journal.fold_pending()
     counted = db.session.execute(
         sa.select(Region.code, sa.func.sum(StatsRollup.escalated))
         .join(Region, Region.id == StatsRollup.region_id)
