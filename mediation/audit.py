@@ -175,8 +175,8 @@ def append_event(
         state.attrs[key].history.has_changes() for key in state.committed_state
     ):
         # Nothing of the case is left to write (what remains was set to the value it had):
-        # mark it clean, or each flush until the commit (the roll-ups' and the commit's own)
-        # would look it over for nothing. (SQLAlchemy has no public call for this; its flush
+        # mark it clean, or each flush until the commit (SQLite's roll-ups' and the commit's
+        # own) would look it over for nothing. (SQLAlchemy has no public call for this; its flush
         # ends the same way.)
         state._commit_all(state.dict, state.session.identity_map)
 

@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql
 
 from mediation.extensions import db
 from mediation.stats.rollups import (
+    FOLD_LOCK,
     GRID_CELL,
     SOME_CASE_IN,
     TABLES,
@@ -23,17 +24,14 @@ from mediation.stats.rollups import (
     row_columns,
 )
 
-# The advisory lock that lets one fold run at a time (the bytes of "stats").
-FOLD_LOCK = 0x7374617473
-
 
 def fold(connection: sa.Connection) -> int:
     """PostgreSQL: add the whole journal to the roll-ups and empty it, on a connection inside a
     transaction; the journal rows folded.
 
-    One fold at a time: a second waits for the first to commit, and then finds only what was
-    journalled since. Operations never wait for a fold, nor a fold for them: the journal's
-    rows are written once and deleted once."""
+    One fold at a time (and none beside a rebuild): a second waits for the first to commit,
+    and then finds only what was journalled since. Operations never wait for a fold, nor a
+    fold for them: the journal's rows are written once and deleted once."""
     connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": FOLD_LOCK})
     return connection.execute(_fold_statement()).scalar_one()
 

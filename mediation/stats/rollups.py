@@ -17,7 +17,8 @@ other transaction touches, and no statement of its own. Counting the case again,
 difference and spreading it over the grid, every region above it and both views (some fifty
 roll-up rows, which every operation in the city shares) is the fold's work
 (`mediation.stats.journal`), for the whole journal at once, one fold at a time. A report folds
-before it reads (`journal.fold_pending`), so it counts every operation committed before it;
+before it reads (`journal.fold_pending`), so it counts every operation committed before it
+(on a replica, as far as the replica has caught up);
 `flask stats fold`, run with the SLA sweep, keeps the journal short when nobody reads.
 """
 
@@ -45,6 +46,9 @@ BEFORE = "stats_before"
 CHANGED = "stats_changed"
 VIEW_MONTHS = (("period", "period_month"), ("cohort", "cohort_month"))
 VALUES = (*MEASURES, "amount")
+# PostgreSQL: the advisory lock that lets one fold (mediation.stats.journal) or rebuild run at a
+# time (the bytes of "stats").
+FOLD_LOCK = 0x7374617473
 
 
 def note_before(case_id: int, counted: str | None = None) -> None:
@@ -312,9 +316,13 @@ def refill(connection, which: tuple[str, ...] = tuple(TABLES)) -> dict[str, int]
     a transaction (the migrations that made the tables fill them this way: the journal, made
     after them, is empty then). PostgreSQL: the tables are locked first, so operations
     committing meanwhile wait rather than deadlock with the delete; with every table, the
-    journal is emptied too, its rows counted with the rest."""
+    journal is emptied too, its rows counted with the rest; a report waits meanwhile (its
+    fold needs the journal)."""
     tables = [TABLES[name][0].__table__ for name in which]
     if connection.dialect.name == "postgresql":
+        # After any fold under way, and before the next: a fold locks the journal and then
+        # the roll-ups, this the other way round, and the two would deadlock.
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": FOLD_LOCK})
         # What the journal holds is counted afresh with the rest (every roll-up table at
         # once: a part of it cannot be kept back).
         if set(which) == set(TABLES):

@@ -4,8 +4,8 @@ PostgreSQL: a transition reads its case once, taking its row in the same stateme
 (in the user's jurisdiction), its parties, agreement, the guards' counts, the chain's last
 seq and its statistical events. It then writes the row and appends the audit event in one
 statement (the compare-and-set of its version and chain head, with its status, clock and
-side-effect columns; the event only if the row moved), and at commit one statement counts
-the events again and adds the difference to the roll-ups.
+side-effect columns; the event, and the case's row of the statistics journal, only if the
+row moved). The roll-ups wait for a fold (mediation.stats.journal).
 
 SQLite: the database's lock by a write that changes nothing, the read, the events counted;
 the row, the event, the events counted again; the grids' lineage once, and a statement per

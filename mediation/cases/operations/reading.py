@@ -88,7 +88,8 @@ def get_case_for_update(user: User | None, case_id: int, *, counted: bool = True
     UPDATE; SQLite: the database's write lock, by a write that changes nothing). Writers to
     one case then queue up: a session recorded beside another is no conflict, and the loser
     of a transition race sees the winner's version and answers 409 before it writes anything.
-    The case's statistical events as they stand are noted, for the roll-ups at commit; an
+    The case's statistical events as they stand are noted, for the roll-ups (SQLite: at
+    commit; PostgreSQL: in the statistics journal, with the audit event); an
     operation that changes no figure (a session, a signature, a reveal) passes counted=False.
 
     PostgreSQL takes the row and reads the case in one statement. Once it has waited for the

@@ -3,10 +3,12 @@ the way of every other operation; a report folds it into the roll-ups before it 
 and `flask stats fold` does so on a schedule. SQLite adds to the roll-ups at once."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from mediation.cases import operations as ops
 from mediation.extensions import db
@@ -85,7 +87,7 @@ def test_on_sqlite_the_roll_ups_are_current_at_once():
 
 @postgres_only
 def test_folds_running_beside_operations_lose_and_double_nothing(app):
-    """Two threads accept and escalate cases while a third folds over and over: afterwards
+    """Two threads accept and escalate cases while two others fold over and over: afterwards
     the roll-ups, folded once more, are exactly what a fresh count gives."""
     baseline = received_in_march()
     cases = [gen_case(now=MARCH).id for _ in range(8)]
@@ -115,20 +117,65 @@ def test_folds_running_beside_operations_lose_and_double_nothing(app):
             try:
                 while not done.is_set():
                     journal.fold_pending()
+                    time.sleep(0.001)
             except Exception as error:  # reported below
                 failures.append(error)
 
     workers = [threading.Thread(target=operate, args=(cases[i::2],)) for i in range(2)]
-    folder = threading.Thread(target=fold)
-    folder.start()
-    for thread in workers:
+    folders = [threading.Thread(target=fold) for _ in range(2)]  # two folds at once, too
+    for thread in folders + workers:
         thread.start()
     for thread in workers:
         thread.join(timeout=120)
     done.set()
-    folder.join(timeout=60)
+    for thread in folders:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in workers + folders)
     assert failures == []
     kept = nonzero_rows()
     rollups.rebuild()
     assert nonzero_rows() == kept
     assert received_in_march() == baseline + 16  # eight cases, and eight more registered
+
+
+@postgres_only
+def test_an_operation_held_open_across_a_fold_counts_once_it_commits(app):
+    """A case registered and accepted (two rows waiting) is escalated in a transaction that
+    stays open while a fold runs: the fold takes the two rows and counts the case as accepted;
+    the escalation's row, committed with it afterwards, goes to the next fold."""
+    mediator = user("mediator_demo")
+    case = gen_case(now=MARCH)
+    ops.apply_transition(mediator, case.id, "accept", 1, payload_for("accept"), now=MARCH)
+    held, release = threading.Event(), threading.Event()
+
+    def escalate():
+        with app.app_context():
+            later = MARCH + timedelta(hours=1)
+            payload = payload_for("escalate")
+            ops.apply_transition(user("mediator_demo"), case.id, "escalate", 2, payload, now=later)
+            db.session.remove()
+
+    escalation = threading.Thread(target=escalate)
+
+    def hold(_session):
+        """The escalation waits at its commit, its writes and journal row made."""
+        if threading.current_thread() is escalation:
+            held.set()
+            release.wait(30)
+
+    sa.event.listen(so.Session, "before_commit", hold)
+    try:
+        escalation.start()
+        assert held.wait(30)
+        assert journal.fold_pending() == 2  # the registration and the acceptance
+        release.set()
+        escalation.join(timeout=30)
+    finally:
+        release.set()
+        sa.event.remove(so.Session, "before_commit", hold)
+    assert not escalation.is_alive()
+    db.session.expire_all()
+    assert journal_rows() == 1  # the escalation's
+    kept = nonzero_rows()
+    rollups.rebuild()
+    assert nonzero_rows() == kept
