@@ -1,6 +1,7 @@
 """The migrations build the whole schema on an empty database, on SQLite and PostgreSQL."""
 
 import tempfile
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -81,9 +82,10 @@ def test_flask_db_upgrade_command_builds_the_schema(tmp_path):
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not ON_POSTGRES, reason="needs TEST_DATABASE_URL")
-def test_upgrade_builds_the_schema_on_an_empty_postgresql_database():
-    """On a new PostgreSQL database the migrations create every table."""
+@contextmanager
+def empty_postgresql_database():
+    """An app context of a second app on a new, empty PostgreSQL database beside the test
+    database (throwaway_database), dropped afterwards."""
     server = db.engine.url
     throwaway = throwaway_database(server.database)
     drop_database(server, throwaway)
@@ -91,83 +93,79 @@ def test_upgrade_builds_the_schema_on_an_empty_postgresql_database():
     try:
         app = fresh_app(target.render_as_string(hide_password=False))
         with app.app_context():
-            assert db.engine.dialect.name == "postgresql"
-            assert table_names() == set()
-            upgrade()
-            assert_schema_built()
-            downgrade(revision="base")
-            assert table_names() & set(db.metadata.tables) == set()
-            upgrade()
-            assert_schema_built()
+            yield
+            db.session.remove()
             db.engine.dispose()
     finally:
         drop_database(server, throwaway)
+
+
+def two_cases_in_march() -> None:
+    """The demo city and users, an agreement and a withdrawal received in March 2026."""
+    from mediation.demo import seed_demo
+    from tests.factories import beijing, gen_case
+
+    seed_demo(with_cases=False)
+    db.session.commit()
+    gen_case(status="agreement_effective", now=beijing(2026, 3, 2, 9))
+    gen_case(status="withdrawn", now=beijing(2026, 3, 3, 9))
+    db.session.remove()
+
+
+def assert_march_counts_both_cases() -> None:
+    """March's report from the roll-ups is the one counted afresh, with the two cases."""
+    from mediation.stats.report import monthly_report
+    from tests.factories import user
+
+    admin, parts = user("admin_demo"), ("indicators", "breakdowns")
+    kept = monthly_report(admin, "2026-03", sections=parts)
+    fresh = monthly_report(admin, "2026-03", source="raw", sections=parts)
+    kept.pop("generated_at"), fresh.pop("generated_at")
+    assert kept == fresh
+    assert kept["indicators"]["received"]["value"] == 2
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs TEST_DATABASE_URL")
+def test_upgrade_builds_the_schema_on_an_empty_postgresql_database():
+    """On a new PostgreSQL database the migrations create every table."""
+    with empty_postgresql_database():
+        assert db.engine.dialect.name == "postgresql"
+        assert table_names() == set()
+        upgrade()
+        assert_schema_built()
+        downgrade(revision="base")
+        assert table_names() & set(db.metadata.tables) == set()
+        upgrade()
+        assert_schema_built()
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the statistics journal is PostgreSQL's")
 def test_going_back_before_the_journal_folds_what_it_holds_first():
     """Downgrading past the statistics journal adds its rows to the roll-ups before the table
     goes: the operations' differences are not lost with it."""
-    from mediation.demo import seed_demo
     from mediation.models import StatsJournal
-    from mediation.stats.report import monthly_report
-    from tests.factories import beijing, gen_case, user
 
-    server = db.engine.url
-    throwaway = throwaway_database(server.database)
-    drop_database(server, throwaway)
-    target = ensure_database(server, throwaway)
-    try:
-        app = fresh_app(target.render_as_string(hide_password=False))
-        with app.app_context():
-            upgrade()
-            seed_demo(with_cases=False)
-            db.session.commit()
-            gen_case(status="agreement_effective", now=beijing(2026, 3, 2, 9))
-            gen_case(status="withdrawn", now=beijing(2026, 3, 3, 9))
-            assert db.session.scalar(sa.select(sa.func.count()).select_from(StatsJournal))
-            db.session.remove()
-            downgrade(revision="c4e8a2f6b913")  # before the journal
-            assert "stats_journal" not in table_names()
-            upgrade()
-            admin = user("admin_demo")
-            kept = monthly_report(admin, "2026-03", sections=("indicators", "breakdowns"))
-            fresh = monthly_report(
-                admin, "2026-03", source="raw", sections=("indicators", "breakdowns")
-            )
-            kept.pop("generated_at"), fresh.pop("generated_at")
-            assert kept == fresh and kept["indicators"]["received"]["value"] == 2
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        drop_database(server, throwaway)
+    with empty_postgresql_database():
+        upgrade()
+        two_cases_in_march()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(StatsJournal))
+        db.session.remove()
+        downgrade(revision="c4e8a2f6b913")  # before the journal
+        assert "stats_journal" not in table_names()
+        upgrade()
+        assert_march_counts_both_cases()
 
 
 def test_upgrading_a_database_with_cases_counts_its_statistics(tmp_path):
     """The statistics' migration fills the roll-ups of the cases already there, so the first
     operation after the upgrade adds to a true count."""
-    from mediation.demo import seed_demo
-    from mediation.stats.report import monthly_report
-    from tests.factories import beijing, gen_case, user
-
     app = fresh_app(f"sqlite:///{tmp_path}/m.sqlite")
     with app.app_context():
         upgrade()
-        seed_demo(with_cases=False)
-        db.session.commit()
-        gen_case(status="agreement_effective", now=beijing(2026, 3, 2, 9))
-        gen_case(status="withdrawn", now=beijing(2026, 3, 3, 9))
-        db.session.remove()
+        two_cases_in_march()
         downgrade(revision="88c7407a0558")  # before the roll-ups existed
         upgrade()
-        admin = user("admin_demo")
-        kept = monthly_report(admin, "2026-03", sections=("indicators", "breakdowns"))
-        fresh = monthly_report(
-            admin, "2026-03", source="raw", sections=("indicators", "breakdowns")
-        )
-        kept.pop("generated_at"), fresh.pop("generated_at")
-        assert kept == fresh
-        assert kept["indicators"]["received"]["value"] == 2
+        assert_march_counts_both_cases()
         db.session.remove()
         db.engine.dispose()
 
