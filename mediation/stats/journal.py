@@ -127,8 +127,7 @@ def _step(table: str, before: str | None) -> str:
     the step of the table `before` if any."""
     model, keys = TABLES[table]
     q = postgresql.dialect().identifier_preparer.quote
-    name = q(model.__tablename__)
-    key_list = ", ".join(map(q, keys))
+    name, key_list = q(model.__tablename__), _quoted(keys)
     if table == "days":
         sums = [f"sum({q('succeeded')})"]
         where = [f"{q('days')} IS NOT NULL"]
@@ -139,7 +138,7 @@ def _step(table: str, before: str | None) -> str:
         where.append(f"(SELECT count(*) FROM step_{before}) >= 0")
     added = ", ".join(f"{c} = {name}.{c} + excluded.{c}" for c in map(q, added_values(table)))
     return (
-        f"INSERT INTO {name} ({', '.join(map(q, row_columns(table)))}) "
+        f"INSERT INTO {name} ({_quoted(row_columns(table))}) "
         f"SELECT {key_list}, {', '.join(sums)} FROM spread"
         f"{' WHERE ' + ' AND '.join(where) if where else ''} "
         f"GROUP BY {key_list} HAVING {' OR '.join(f'{s} <> 0' for s in sums)} "

@@ -18,8 +18,8 @@ difference and spreading it over the grid, every region above it and both views 
 roll-up rows, which every operation in the city shares) is the fold's work
 (`mediation.stats.journal`), for the whole journal at once, one fold at a time. A report folds
 before it reads (`journal.fold_pending`), so it counts every operation committed before it
-(on a replica, as far as the replica has caught up);
-`flask stats fold`, run with the SLA sweep, keeps the journal short when nobody reads.
+(on a replica, as far as the replica has caught up); `flask stats fold`, run with the SLA
+sweep, keeps the journal short when nobody reads.
 """
 
 import functools
