@@ -155,6 +155,33 @@ def count_matches(stmt) -> tuple[int, bool]:
     return max(_planner_estimate(stmt) or 0, counted), False
 
 
+def page_ids(stmt, order: list, limit: int, offset: int = 0) -> list[int]:
+    """The ids of one page of the select's cases in `order`."""
+    page = stmt.with_only_columns(Case.id).order_by(*order).limit(limit).offset(offset)
+    return list(db.session.scalars(page))
+
+
+def counted_page(stmt, order: list, limit: int, offset: int = 0, beyond=None):
+    """For a select known to find few cases (a search's): the ids of one page in `order` and
+    how many cases the select finds, exactly, in one statement: (ids, count).
+
+    The count is a window over every match, taken before the LIMIT. A cursor's condition
+    (`beyond`, keyset_clause) would narrow it, so it is not a filter here: the rows beyond the
+    cursor sort first and the others are left off the page. Past the last page no row
+    carries the count, and it is taken apart (few rows, again)."""
+    total = sa.func.count().over()
+    if beyond is None:
+        page = stmt.with_only_columns(Case.id, sa.true(), total).order_by(*order)
+    else:
+        shown = sa.case((beyond, True), else_=False)
+        page = stmt.with_only_columns(Case.id, shown, total).order_by(shown.desc(), *order)
+    rows = db.session.execute(page.limit(limit).offset(offset)).all()
+    if not rows:
+        counted = sa.select(sa.func.count()).select_from(stmt.with_only_columns(Case.id).subquery())
+        return [], db.session.scalar(counted)
+    return [case_id for case_id, on_page, _count in rows if on_page], rows[0][2]
+
+
 class _Explain(Executable, ClauseElement):
     """EXPLAIN (FORMAT JSON) of a select, compiled with the select's own binds."""
 

@@ -14,8 +14,10 @@ from mediation.cases.paging import (
     BEFORE,
     Cursor,
     count_matches,
+    counted_page,
     key_of,
     keyset_clause,
+    page_ids,
     walk_order,
 )
 from mediation.cases.search import search_clause
@@ -137,8 +139,9 @@ def positive_int(raw, default: int, key: str, label: str, errors: dict) -> int:
     return value
 
 
-def filtered(user: User, filters: CaseFilters):
-    """The select of the user's cases matching the filters (unordered)."""
+def filtered(user: User, filters: CaseFilters) -> tuple[sa.Select, bool]:
+    """The select of the user's cases matching the filters (unordered), and whether they are
+    known to be few (a search whose matches were read: search.Match)."""
     stmt = sa.select(Case).where(case_clause(user))
     if filters.status:
         stmt = stmt.where(Case.status == filters.status)
@@ -147,15 +150,16 @@ def filtered(user: User, filters: CaseFilters):
     if filters.region:
         region = region_by_code(user, filters.region)
         if region is None:
-            return stmt.where(sa.false())
+            return stmt.where(sa.false()), False
         below = sa.select(Region.id).where(Region.path.startswith(region.path, autoescape=True))
         stmt = stmt.where(Case.grid_id.in_(below))
     if filters.overdue is not None:
         late = overdue_clause(utcnow())
         stmt = stmt.where(late if filters.overdue else sa.not_(late))
     if filters.q:
-        stmt = stmt.where(search_clause(filters.q, db.session.get_bind().dialect.name))
-    return stmt
+        match = search_clause(filters.q, db.session.get_bind().dialect.name)
+        return stmt.where(match.clause), match.few
+    return stmt, False
 
 
 def list_cases(user: User, filters: CaseFilters, page: int = 1, per_page: int = 20) -> CasePage:
@@ -166,22 +170,28 @@ def list_cases(user: User, filters: CaseFilters, page: int = 1, per_page: int = 
     # search's recheck of a phone tail's candidates took 48 → 37 ms without (bench/README).
     settings = {"max_parallel_workers_per_gather": "0"}
     if filters.q:
-        # A search's matching ids go to the count and the page as an array: planned for its
-        # value, PostgreSQL looks each row up in a hash of it; in the generic plan of a
-        # statement run five times (psycopg prepares it then) it compares each row with
-        # every element (a mediator's 张伟: 6.4 and 6.8 ms a statement against 0.4 and 1.4).
+        # A search's matching ids go to the page as an array: planned for its value,
+        # PostgreSQL looks each row up in a hash of it; in the generic plan of a statement
+        # run five times (psycopg prepares it then) it compares each row with every element
+        # (a mediator's 张伟: 6.4 and 6.8 ms a statement against 0.4 and 1.4).
         settings["plan_cache_mode"] = "force_custom_plan"
     for_this_transaction(**settings)
-    stmt = filtered(user, filters)
-    total, exact = count_matches(stmt)
+    stmt, few = filtered(user, filters)
     cursor = Cursor.decode(filters.cursor, filters.sort) if filters.cursor else None
+    direction = cursor.direction if cursor else AFTER
+    order = walk_order(filters.sort, direction, few=bool(filters.q))
+    beyond = keyset_clause(cursor) if cursor else None
+    offset = 0 if cursor else (page - 1) * per_page
+    if few:
+        ids, total = counted_page(stmt, order, per_page + 1, offset, beyond)
+        exact = True
+    else:
+        total, exact = count_matches(stmt)
+        ids = page_ids(stmt if beyond is None else stmt.where(beyond), order, per_page + 1, offset)
+    rows = _rows(ids)
     if cursor is None:
-        order = walk_order(filters.sort, AFTER, few=bool(filters.q))
-        rows = _rows(stmt.offset((page - 1) * per_page), order, per_page)
         items, more_after, more_before = rows[:per_page], len(rows) > per_page, page > 1
     else:
-        order = walk_order(filters.sort, cursor.direction, few=bool(filters.q))
-        rows = _rows(stmt.where(keyset_clause(cursor)), order, per_page)
         if cursor.direction == AFTER:
             items, more_after = rows[:per_page], len(rows) > per_page
         elif len(rows) <= per_page:  # back at the start: the first page as it is now
@@ -189,11 +199,10 @@ def list_cases(user: User, filters: CaseFilters, page: int = 1, per_page: int = 
         else:
             items, more_after = rows[:per_page][::-1], True
         more_before = True
-    page_number = page if cursor is None else None
     return CasePage(
         items,
         total,
-        page_number,
+        page if cursor is None else None,
         per_page,
         exact,
         _cursor(filters.sort, AFTER, items[-1]) if more_after and items else None,
@@ -201,29 +210,29 @@ def list_cases(user: User, filters: CaseFilters, page: int = 1, per_page: int = 
     )
 
 
-def _rows(stmt, order: list, per_page: int) -> list[Case]:
-    """Up to per_page + 1 cases in `order` (one more tells whether another page follows),
-    loaded with what the list shows.
+def _rows(ids: list[int]) -> list[Case]:
+    """The page's cases in the order of ids, with what the list shows: grid and mediator
+    joined, parties in a second query.
 
-    The page's ids are found first, by a subquery that names only the columns an index may
-    hold, and only then their rows: walking the open cases newest first, the overdue filter
-    passes over thousands that are not late yet, and reads none of their rows
+    The page's ids are read first (paging.page_ids, counted_page), by a statement that names
+    only the columns an index may hold: walking the open cases newest first, the overdue
+    filter passes over thousands that are not late yet, and reads none of their rows
     (ix_cases_open_newest; the city's overdue list, 265 → 25 ms at 1M cases). Grid and
-    mediator come by their ids in their own queries: joined, PostgreSQL misjudged a search's
-    few rows and scanned the regions per row (300 ms)."""
-    page_ids = stmt.with_only_columns(Case.id).order_by(*order).limit(per_page + 1)
-    return list(
-        db.session.scalars(
-            sa.select(Case)
-            .where(Case.id.in_(page_ids))
-            .order_by(*order)
-            .options(
-                so.selectinload(Case.parties),
-                so.selectinload(Case.grid),
-                so.selectinload(Case.mediator),
-            )
+    mediator are joined only here, to the page's few ids: joined to a search, PostgreSQL
+    misjudged its few rows and scanned the regions per row (300 ms)."""
+    if not ids:
+        return []
+    loaded = db.session.scalars(
+        sa.select(Case)
+        .where(Case.id.in_(ids))
+        .options(
+            so.joinedload(Case.grid),
+            so.joinedload(Case.mediator),
+            so.selectinload(Case.parties),
         )
     )
+    by_id = {case.id: case for case in loaded}
+    return [by_id[case_id] for case_id in ids]
 
 
 def _cursor(sort: str, direction: str, case: Case) -> str:

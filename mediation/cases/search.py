@@ -16,7 +16,9 @@ of its parties' phones ends with them (a 手机尾号). The same rule has two fo
 One character has no bigram and keeps the plain form.
 """
 
+import functools
 import re
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -33,8 +35,17 @@ FEW_IDS = 5_000
 COMMON_BIGRAMS = frozenset({"（2", "20", "02", "人调", "调字", "字第", "纠纷"})
 
 
-def search_clause(q: str, dialect: str):
-    """A condition on `cases` true for the cases matching q (see the module docstring).
+@dataclass(frozen=True)
+class Match:
+    """A search as a condition on `cases`. `few`: the matching cases are known to be at most
+    FEW_IDS, so the list may count them all, exactly, with its page (paging.counted_page)."""
+
+    clause: sa.ColumnElement
+    few: bool = False
+
+
+def search_clause(q: str, dialect: str) -> Match:
+    """The cases matching q (see the module docstring).
 
     On PostgreSQL the matching ids are read first, city-wide, and given to the list as an
     array when there are at most FEW_IDS: PostgreSQL cannot tell how few rows a LIKE keeps
@@ -42,12 +53,26 @@ def search_clause(q: str, dialect: str):
     array's length it knows. More matches than that stay a subquery.
     """
     if dialect != "postgresql" or len(q) < 2:
-        return _plain_match(q)
-    ids = _indexed_ids(q)
-    found = db.session.scalars(sa.select(ids.subquery().c[0]).limit(FEW_IDS + 1)).all()
+        return Match(_plain_match(q))
+    grams = sorted({q[i : i + 2] for i in range(len(q) - 1)} - COMMON_BIGRAMS)
+    ids = _indexed_ids(bool(grams), bool(PHONE_TAIL.fullmatch(q)))
+    values = {"grams": grams, "pattern": f"%{_escaped(q)}%", "tail": q[::-1] + "%"}
+    found = db.session.scalars(_first_ids(ids, FEW_IDS + 1), values).all()
     if len(found) > FEW_IDS:
-        return Case.id.in_(ids)
-    return Case.id == sa.any_(sa.literal(found, ARRAY(sa.Integer)))
+        return Match(Case.id.in_(ids.params(values)))
+    return Match(Case.id == sa.any_(_id_array(found)), few=True)
+
+
+def _escaped(text: str) -> str:
+    """text for a LIKE pattern whose escape character is `/`: `%`, `_` and `/` literal."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+def _id_array(ids: list[int]):
+    """The ids as one integer[] parameter, sent as its text: psycopg's dumping of a list checks
+    every element (a statement with 1 100 ids: 1.8 ms as a list, 0.3 ms as text)."""
+    text = "{" + ",".join(str(int(case_id)) for case_id in ids) + "}"
+    return sa.cast(sa.literal(text, sa.Text), ARRAY(sa.Integer))
 
 
 def _plain_match(q: str):
@@ -62,29 +87,38 @@ def _plain_match(q: str):
     )
 
 
-def _narrowed(column, q: str):
-    """PostgreSQL: the column contains q, narrowed first by the GIN index on its bigrams
-    (all of q's but the common ones; none left, the LIKE alone)."""
-    grams = sorted({q[i : i + 2] for i in range(len(q) - 1)} - COMMON_BIGRAMS)
-    contains = column.contains(q, autoescape=True)
-    if not grams:
+def _narrowed(column, narrowed: bool):
+    """PostgreSQL: the column contains the text (the `pattern` parameter), narrowed first by
+    the GIN index on its bigrams when the text has bigrams beyond the common ones (`grams`)."""
+    contains = column.like(sa.bindparam("pattern", type_=sa.Text), escape="/")
+    if not narrowed:
         return contains
-    return sa.and_(sa.func.bigrams(column).op("@>")(sa.literal(grams, ARRAY(sa.Text))), contains)
+    grams = sa.bindparam("grams", type_=ARRAY(sa.Text))
+    return sa.and_(sa.func.bigrams(column).op("@>")(grams), contains)
 
 
-def _indexed_ids(q: str):
-    """PostgreSQL: the ids of the matching cases, one indexed branch per column."""
+@functools.cache
+def _indexed_ids(narrowed: bool, phone_tail: bool):
+    """PostgreSQL: the ids of the matching cases, one indexed branch per column, the text in
+    parameters (grams, pattern, tail). One statement per shape, built once: building it for
+    every search took 5 ms of a 60 ms page."""
     # Aliases, so that the branches do not correlate with the outer `cases` of the list.
     number_case, title_case = so.aliased(Case), so.aliased(Case)
     branches = [
-        sa.select(number_case.id).where(_narrowed(number_case.number, q)),
-        sa.select(title_case.id).where(_narrowed(title_case.title, q)),
-        sa.select(Party.case_id).where(_narrowed(Party.name, q)),
+        sa.select(number_case.id).where(_narrowed(number_case.number, narrowed)),
+        sa.select(title_case.id).where(_narrowed(title_case.title, narrowed)),
+        sa.select(Party.case_id).where(_narrowed(Party.name, narrowed)),
     ]
-    if PHONE_TAIL.fullmatch(q):
+    if phone_tail:
         # Digits only: nothing to escape. The reversed tail is a prefix of the reversed phone,
         # which ix_parties_phone_reversed (text_pattern_ops) serves in any collation.
-        branches.append(
-            sa.select(Party.case_id).where(sa.func.reverse(Party.phone).like(q[::-1] + "%"))
-        )
+        tail = sa.bindparam("tail", type_=sa.Text)
+        branches.append(sa.select(Party.case_id).where(sa.func.reverse(Party.phone).like(tail)))
     return sa.union(*branches)
+
+
+@functools.cache
+def _first_ids(ids, limit: int):
+    """The first `limit` ids the union finds (FEW_IDS + 1: enough to tell whether they are
+    few)."""
+    return sa.select(ids.subquery().c[0]).limit(limit)

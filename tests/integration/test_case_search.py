@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mediation.access.scoping import case_clause
+from mediation.cases import search
 from mediation.cases.queries import CaseFilters, list_cases
 from mediation.extensions import db
 from mediation.models import Case
@@ -124,6 +125,19 @@ def test_search_finds_what_a_plain_scan_finds(corpus, data):
     )
     username = data.draw(st.sampled_from(USERNAMES), label="user")
     assert found(username, q) == scanned(username, q)
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
+def test_past_few_matches_the_search_stays_a_subquery(corpus, monkeypatch):
+    """With more matches than FEW_IDS (here none are few) the matching ids stay a subquery of
+    the list, with the text in its parameters: it still finds what the scan finds."""
+    monkeypatch.setattr(search, "FEW_IDS", 0)
+    rng = random.Random(5)
+    for text in rng.sample(corpus, 40):
+        start = rng.randrange(len(text))
+        q = text[start : start + rng.randint(2, 4)]
+        for username in USERNAMES:
+            assert found(username, q) == scanned(username, q), (username, q)
 
 
 def test_search_is_literal_and_finds_phone_tails(corpus):

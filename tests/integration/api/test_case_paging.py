@@ -17,6 +17,8 @@ from mediation.models import Case
 from tests.factories import GRID, NEIGHBOUR_GRID, OTHER_COMMUNITY_GRID, T0, gen_case, user
 from tests.pages import text
 
+# Every case's title holds it: a search that finds them all.
+SEARCH = "邻里"
 CLERKS = {GRID: "grid_demo", NEIGHBOUR_GRID: "mediator_demo", OTHER_COMMUNITY_GRID: "street_demo"}
 # Few moments, so that many cases share a received time (the key's id breaks the tie); the
 # statuses give some a deadline and leave others without (withdrawn).
@@ -56,14 +58,16 @@ def visible_ids(username: str) -> set[int]:
     per_page=st.integers(1, 4),
     username=st.sampled_from(["street_demo", "admin_demo", "grid_demo"]),
     added=st.lists(new_cases, min_size=12, max_size=12),
+    q=st.sampled_from([None, SEARCH]),
 )
-def test_walking_the_pages_neither_skips_nor_repeats(cases, sort, per_page, username, added):
+def test_walking_the_pages_neither_skips_nor_repeats(cases, sort, per_page, username, added, q):
     """Walking forward by next_cursor while cases are added between pages, every case there at
-    the start is seen exactly once, and no case is seen twice. (The cases of earlier examples
-    stay: later ones walk longer lists.)"""
+    the start is seen exactly once, and no case is seen twice; so for a search, which counts
+    every match on each page (on PostgreSQL, paging.counted_page). (The cases of earlier
+    examples stay: later ones walk longer lists.)"""
     there_at_start = visible_ids(username)
     seen = []
-    result = list_cases(user(username), CaseFilters(sort=sort), 1, per_page)
+    result = list_cases(user(username), CaseFilters(sort=sort, q=q), 1, per_page)
     batches = iter(added)
     while True:
         seen += [case.id for case in result.items]
@@ -71,27 +75,39 @@ def test_walking_the_pages_neither_skips_nor_repeats(cases, sort, per_page, user
             break
         for new in next(batches, []):
             add(*new)
-        filters = CaseFilters(sort=sort, cursor=result.next_cursor)
+        filters = CaseFilters(sort=sort, q=q, cursor=result.next_cursor)
         result = list_cases(user(username), filters, 1, per_page)
+        if q:
+            assert result.total_exact and result.total == len(visible_ids(username))
     assert len(seen) == len(set(seen))
     assert there_at_start <= set(seen)
 
 
+@pytest.mark.parametrize("q", [None, SEARCH])
 @pytest.mark.parametrize("sort", sorted(SORTS))
-def test_walking_back_gives_the_same_pages(cases, sort):
+def test_walking_back_gives_the_same_pages(cases, sort, q):
     """prev_cursor from the last page leads back through the same pages to the first."""
-    forward = [list_cases(user("street_demo"), CaseFilters(sort=sort), 1, 3)]
+    forward = [list_cases(user("street_demo"), CaseFilters(sort=sort, q=q), 1, 3)]
     while forward[-1].next_cursor:
-        filters = CaseFilters(sort=sort, cursor=forward[-1].next_cursor)
+        filters = CaseFilters(sort=sort, q=q, cursor=forward[-1].next_cursor)
         forward.append(list_cases(user("street_demo"), filters, 1, 3))
     assert len(forward) == 4 and forward[0].prev_cursor is None
+    assert {page.total for page in forward} == {11}
     back = [forward[-1]]
     while back[-1].prev_cursor:
-        filters = CaseFilters(sort=sort, cursor=back[-1].prev_cursor)
+        filters = CaseFilters(sort=sort, q=q, cursor=back[-1].prev_cursor)
         back.append(list_cases(user("street_demo"), filters, 1, 3))
     ids = [[case.id for case in page.items] for page in forward]
     assert [[case.id for case in page.items] for page in reversed(back)] == ids
     assert back[-1].page == 1  # back at the start: the numbered first page
+
+
+@pytest.mark.parametrize("q", [None, SEARCH])
+def test_a_page_past_the_last_is_empty_and_still_counts(cases, q):
+    """A page number past the end shows no case, and the count of all the cases found."""
+    result = list_cases(user("street_demo"), CaseFilters(q=q), 9, 3)
+    assert result.items == [] and result.total == 11 and result.total_exact
+    assert result.next_cursor is None
 
 
 def test_the_list_page_links_by_number_then_by_cursor(login, cases):
