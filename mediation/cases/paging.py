@@ -167,8 +167,8 @@ def counted_page(stmt, order: list, limit: int, offset: int = 0, beyond=None):
 
     The count is a window over every match, taken before the LIMIT. A cursor's condition
     (`beyond`, keyset_clause) would narrow it, so it is not a filter here: the rows beyond the
-    cursor sort first and the others are left off the page. Past the last page no row
-    carries the count, and it is taken apart (few rows, again)."""
+    cursor sort first and the others are left off the page. With no row, there is no match,
+    or the OFFSET passed the last page: then the count is taken apart (few rows, again)."""
     total = sa.func.count().over()
     if beyond is None:
         page = stmt.with_only_columns(Case.id, sa.true(), total).order_by(*order)
@@ -176,6 +176,8 @@ def counted_page(stmt, order: list, limit: int, offset: int = 0, beyond=None):
         shown = sa.case((beyond, True), else_=False)
         page = stmt.with_only_columns(Case.id, shown, total).order_by(shown.desc(), *order)
     rows = db.session.execute(page.limit(limit).offset(offset)).all()
+    if not rows and not offset:
+        return [], 0  # none at all (the rows before a cursor would have come after the others)
     if not rows:
         counted = sa.select(sa.func.count()).select_from(stmt.with_only_columns(Case.id).subquery())
         return [], db.session.scalar(counted)

@@ -69,10 +69,13 @@ def _escaped(text: str) -> str:
 
 
 def _id_array(ids: list[int]):
-    """The ids as one integer[] parameter, sent as its text: psycopg's dumping of a list checks
-    every element (a statement with 1 100 ids: 1.8 ms as a list, 0.3 ms as text)."""
-    text = "{" + ",".join(str(int(case_id)) for case_id in ids) + "}"
-    return sa.cast(sa.literal(text, sa.Text), ARRAY(sa.Integer))
+    """The ids as one integer[], sent as one text: psycopg's dumping of a list checks every
+    element (a statement with 1 100 ids: 1.8 ms as a list, 0.3 ms as text). string_to_array
+    is immutable, so a plan for the text's value (force_custom_plan) holds the array as a
+    constant; a cast of the text straight to integer[] is only stable, and a filter on it
+    parsed the whole text again for every row it checked (70 ms for a mediator's 243 cases)."""
+    text = ",".join(str(int(case_id)) for case_id in ids)
+    return sa.cast(sa.func.string_to_array(sa.literal(text, sa.Text), ","), ARRAY(sa.Integer))
 
 
 def _plain_match(q: str):

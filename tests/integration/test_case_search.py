@@ -6,6 +6,7 @@ list answers two characters or more through the bigram and reversed-phone indexe
 (mediation.cases.search); one character and SQLite take the LIKE path. Run on both.
 """
 
+import json
 import random
 
 import pytest
@@ -15,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mediation.access.scoping import case_clause
-from mediation.cases import search
+from mediation.cases import paging, search
 from mediation.cases.queries import CaseFilters, list_cases
 from mediation.extensions import db
 from mediation.models import Case
@@ -84,6 +85,7 @@ def found(username: str, q: str) -> set[int]:
     """The ids the list finds for q, every page of it."""
     page = list_cases(user(username), CaseFilters(q=q), 1, 100)
     assert page.total_exact and page.next_cursor is None
+    assert page.total == len(page.items)
     return {case.id for case in page.items}
 
 
@@ -138,6 +140,15 @@ def test_past_few_matches_the_search_stays_a_subquery(corpus, monkeypatch):
         q = text[start : start + rng.randint(2, 4)]
         for username in USERNAMES:
             assert found(username, q) == scanned(username, q), (username, q)
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
+def test_the_matching_ids_reach_the_plan_as_a_constant(corpus):
+    """The ids go to PostgreSQL as one text, and the plan holds them as a constant array: a
+    filter on a cast it must evaluate parsed the whole text again for every row."""
+    stmt = sa.select(Case.id).where(Case.id == sa.any_(search._id_array([3, 1, 2])))
+    plan = json.dumps(db.session.execute(paging._Explain(stmt)).scalar(), ensure_ascii=False)
+    assert "'{3,1,2}'::integer[]" in plan and "cstring" not in plan
 
 
 def test_search_is_literal_and_finds_phone_tails(corpus):
