@@ -112,29 +112,41 @@ def walk_order(sort: str, direction: str, *, few: bool = False) -> list:
 
 def keyset_clause(cursor: Cursor):
     """The cases strictly after (or before) the cursor's key in the list's order."""
+    parts = keyset_parts(cursor)
+    return parts[0] if len(parts) == 1 else sa.or_(*parts)
+
+
+def keyset_parts(cursor: Cursor) -> list:
+    """keyset_clause as conditions each holding a run of the cases beyond the cursor, in the
+    order the walk meets them, each a range an index reads in order.
+
+    A key with a deadline cannot be one range: past the last date come the cases without a
+    deadline (NULLS LAST). Read as one condition with OR, PostgreSQL walked the city's
+    deadlines from the first and filtered (10 ms at page 500 of 1M cases); read as two, each
+    starts where it should, and the second is read only when the first leaves the page short.
+    """
     if cursor.sort == "deadline":
-        return _deadline_clause(cursor)
+        return _deadline_parts(cursor)
     columns = KEYS[cursor.sort]
     beyond_descending = cursor.direction == AFTER
     left = sa.tuple_(*(column for column, _descending in columns))
     right = sa.tuple_(*_literals(columns, cursor.key))
     descending = columns[0][1]
-    return left < right if descending == beyond_descending else left > right
+    return [left < right if descending == beyond_descending else left > right]
 
 
-def _deadline_clause(cursor: Cursor):
+def _deadline_parts(cursor: Cursor) -> list:
     """Keyset on (deadline_at NULLS LAST, id), where a NULL deadline sorts after any date."""
     deadline, case_id = cursor.key
     pair = sa.tuple_(Case.deadline_at, Case.id)
+    undated = Case.deadline_at.is_(None)
     if cursor.direction == AFTER:
         if deadline is None:
-            return sa.and_(Case.deadline_at.is_(None), Case.id > case_id)
-        return sa.or_(
-            pair > sa.tuple_(*_literals(KEYS["deadline"], cursor.key)), Case.deadline_at.is_(None)
-        )
+            return [sa.and_(undated, Case.id > case_id)]
+        return [pair > sa.tuple_(*_literals(KEYS["deadline"], cursor.key)), undated]
     if deadline is None:
-        return sa.or_(Case.deadline_at.is_not(None), Case.id < case_id)
-    return pair < sa.tuple_(*_literals(KEYS["deadline"], cursor.key))
+        return [sa.and_(undated, Case.id < case_id), Case.deadline_at.is_not(None)]
+    return [pair < sa.tuple_(*_literals(KEYS["deadline"], cursor.key))]
 
 
 def _literals(columns, key) -> list:
@@ -155,10 +167,17 @@ def count_matches(stmt) -> tuple[int, bool]:
     return max(_planner_estimate(stmt) or 0, counted), False
 
 
-def page_ids(stmt, order: list, limit: int, offset: int = 0) -> list[int]:
-    """The ids of one page of the select's cases in `order`."""
-    page = stmt.with_only_columns(Case.id).order_by(*order).limit(limit).offset(offset)
-    return list(db.session.scalars(page))
+def page_ids(stmt, order: list, limit: int, offset: int = 0, parts=(None,)) -> list[int]:
+    """The ids of one page of the select's cases in `order`: from the start (with `offset`),
+    or the first `limit` beyond a cursor, its keyset_parts read one after another."""
+    ids: list[int] = []
+    for part in parts:
+        run = stmt if part is None else stmt.where(part)
+        page = run.with_only_columns(Case.id).order_by(*order).limit(limit - len(ids))
+        ids += db.session.scalars(page.offset(offset))
+        if len(ids) >= limit:
+            break
+    return ids
 
 
 def counted_page(stmt, order: list, limit: int, offset: int = 0, beyond=None):

@@ -17,6 +17,7 @@ from mediation.cases.paging import (
     counted_page,
     key_of,
     keyset_clause,
+    keyset_parts,
     page_ids,
     walk_order,
 )
@@ -180,14 +181,15 @@ def list_cases(user: User, filters: CaseFilters, page: int = 1, per_page: int = 
     cursor = Cursor.decode(filters.cursor, filters.sort) if filters.cursor else None
     direction = cursor.direction if cursor else AFTER
     order = walk_order(filters.sort, direction, few=bool(filters.q))
-    beyond = keyset_clause(cursor) if cursor else None
     offset = 0 if cursor else (page - 1) * per_page
     if few:
+        beyond = keyset_clause(cursor) if cursor else None
         ids, total = counted_page(stmt, order, per_page + 1, offset, beyond)
         exact = True
     else:
         total, exact = count_matches(stmt)
-        ids = page_ids(stmt if beyond is None else stmt.where(beyond), order, per_page + 1, offset)
+        parts = keyset_parts(cursor) if cursor else (None,)
+        ids = page_ids(stmt, order, per_page + 1, offset, parts)
     rows = _rows(ids)
     if cursor is None:
         items, more_after, more_before = rows[:per_page], len(rows) > per_page, page > 1
