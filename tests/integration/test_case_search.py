@@ -33,8 +33,8 @@ from tests.factories import (
 )
 
 # Few characters, so that names, titles and numbers share bigrams and contain each other;
-# the LIKE wildcards and the escape character among them.
-LETTERS = "张伟明王芳%_\\"
+# the LIKE wildcards, the escape character the search writes (`/`) and a backslash among them.
+LETTERS = "张伟明王芳%_/\\"
 DIGITS = "0123456789"
 # Who registers on each grid (each may intake there).
 CLERKS = {
@@ -152,13 +152,14 @@ def test_the_matching_ids_reach_the_plan_as_a_constant(corpus):
 
 
 def test_search_is_literal_and_finds_phone_tails(corpus):
-    """`%` and `_` match only themselves; a phone is found by its last four digits and not by
-    its first ones; a name is found only in the jurisdiction."""
+    """`%`, `_` and `/` (the escape character the search writes) match only themselves; a phone
+    is found by its last four digits and not by its first ones; a name is found only in the
+    jurisdiction."""
     gen_case(
         "grid_demo",
         "intake",
         GRID,
-        title="百分号纠纷",
+        title="百分号/斜杠纠纷",
         parties=[
             person("applicant", "周%明", phone="13800001234"),
             person("respondent", "吴_红", "female", phone="13911117788"),
@@ -170,6 +171,7 @@ def test_search_is_literal_and_finds_phone_tails(corpus):
     assert found("street_demo", "周_明") == set()  # `_` is not "any character"
     assert found("street_demo", "%") >= one and found("street_demo", "吴_") == one
     assert found("street_demo", "周%") == one and found("street_demo", "周") == one
+    assert found("street_demo", "号/斜") == one and found("street_demo", "号斜") == set()
     assert found("street_demo", "1234") == one and found("street_demo", "7788") == one
     assert found("street_demo", "1380") == set()  # the head of a phone is not its tail
     assert found("street_demo", "00001234") == one
