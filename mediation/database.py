@@ -16,6 +16,7 @@ connection still clears that connection's statements (psycopg watches for them).
 import psycopg
 import sqlalchemy as sa
 from psycopg import pq
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from mediation.extensions import db
 
@@ -49,3 +50,14 @@ def for_this_transaction(bind: sa.Engine | None = None, **settings: str) -> None
     if engine.dialect.name == "postgresql" and settings:
         calls = ", ".join(f"set_config('{name}', :{name}, true)" for name in settings)
         db.session.execute(sa.text(f"SELECT {calls}"), settings, bind_arguments={"bind": engine})
+
+
+def id_array(ids: list[int]):
+    """PostgreSQL: the ids as one integer[], sent as one text: psycopg's dumping of a list
+    checks every element (a statement with 1 100 ids: 1.8 ms as a list, 0.3 ms as text).
+    string_to_array is immutable, so a plan for the text's value (plan_cache_mode
+    force_custom_plan) holds the array as a constant; a cast of the text straight to
+    integer[] is only stable, and a filter on it parsed the whole text again for every row it
+    checked (70 ms for a mediator's 243 cases)."""
+    text = ",".join(str(int(one)) for one in ids)
+    return sa.cast(sa.func.string_to_array(sa.literal(text, sa.Text), ","), ARRAY(sa.Integer))

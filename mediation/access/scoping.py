@@ -82,6 +82,16 @@ def _near_the_top(user: User, depth: int, near: str | None):
     return sa.or_(*shown)
 
 
+def few_region_ids(user: User, at_most: int) -> list[int] | None:
+    """The ids of every region the user may see when there are at most `at_most` of them (a
+    street's, a committee's), else None (a city's thousands; a judge sees by court: None)."""
+    if user.role == "judge":
+        return None
+    ids = db.session.scalars(sa.select(Region.id).where(region_clause(user)).limit(at_most + 1))
+    found = ids.all()
+    return found if len(found) <= at_most else None
+
+
 def case_clause(user: User):
     """A SQL condition true for the cases the user may see (a judge: those sent to her court)."""
     from mediation.models import Case

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from mediation.access.scoping import case_clause
 from mediation.cases import paging, search
 from mediation.cases.queries import CaseFilters, list_cases
+from mediation.database import id_array
 from mediation.extensions import db
 from mediation.models import Case
 from tests.database import ON_POSTGRES
@@ -146,7 +147,7 @@ def test_past_few_matches_the_search_stays_a_subquery(corpus, monkeypatch):
 def test_the_matching_ids_reach_the_plan_as_a_constant(corpus):
     """The ids go to PostgreSQL as one text, and the plan holds them as a constant array: a
     filter on a cast it must evaluate parsed the whole text again for every row."""
-    stmt = sa.select(Case.id).where(Case.id == sa.any_(search._id_array([3, 1, 2])))
+    stmt = sa.select(Case.id).where(Case.id == sa.any_(id_array([3, 1, 2])))
     plan = json.dumps(db.session.execute(paging._Explain(stmt)).scalar(), ensure_ascii=False)
     assert "'{3,1,2}'::integer[]" in plan and "cstring" not in plan
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
+from mediation.cases import queries
 from mediation.extensions import db
 from mediation.models import Case
 from tests.api_client import create, drafted, effective, error, fire, history, ok, show, sign
@@ -97,6 +98,33 @@ def test_list_filters(api, street_cases, args, expected):
     page = listed(api, **args)
     assert ids(page) == {street_cases[name]["id"] for name in expected}
     assert page["total"] == len(expected)
+
+
+@pytest.mark.parametrize("few_regions", [0, queries.FEW_REGIONS], ids=["subquery", "named"])
+def test_late_cases_are_those_of_the_jurisdiction_either_way(
+    api, street_cases, monkeypatch, few_regions
+):
+    """The overdue filter reads a street's or a committee's regions named in its statement on
+    PostgreSQL (queries._scope), a city's through a subquery: the same late cases either
+    way, for every user, and none from beyond her jurisdiction."""
+    monkeypatch.setattr(queries, "FEW_REGIONS", few_regions)
+    elsewhere = create(api, "mediator_other", title="武昌区的漏水纠纷", grid=OTHER_DISTRICT_GRID)
+    late = [street_cases["first"]["id"], street_cases["other"]["id"], elsewhere["id"]]
+    past = datetime(2026, 1, 1, tzinfo=UTC)
+    db.session.execute(sa.update(Case).where(Case.id.in_(late)).values(deadline_at=past))
+    db.session.commit()
+    first, other, far = late
+    expected = {
+        "grid_demo": {first},
+        "mediator_demo": {first},
+        "street_demo": {first, other},
+        "mediator_other": {far},
+        "admin_demo": {first, other, far},
+        "judge_demo": set(),
+    }
+    for user, cases in expected.items():
+        page = listed(api, user, overdue="true")
+        assert (ids(page), page["total"]) == (cases, len(cases)), user
 
 
 def test_list_names_each_case_clock(api, street_cases):
