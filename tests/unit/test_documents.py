@@ -18,6 +18,7 @@ from documents import (
     verify_pdf,
 )
 from documents.render import SafeFetcher
+from documents.sealing import reserved_room
 
 
 @pytest.mark.parametrize(
@@ -140,3 +141,17 @@ def test_sealing_and_verifying_work_where_an_event_loop_runs(tmp_path):
     with ThreadPoolExecutor(max_workers=1) as pool:
         verdict = pool.submit(asyncio.run, inside_a_loop()).result()
     assert (verdict.status, verdict.signer) == ("intact", "测试人民调解委员会")
+
+
+def test_a_signers_later_seals_take_the_room_its_first_needed(tmp_path):
+    """pyHanko sizes a seal by a trial signature; a signer's later seals reuse the room its
+    first seal was given, and verify like it (an edit after sealing still shows)."""
+    store = KeyStore(tmp_path / "keys", b"passphrase")
+    signer = store.signer("committee", "c1", "测试人民调解委员会")
+    pdf = DocumentRenderer(tmp_path).pdf("<p>正文</p>")
+    first, second = (seal_pdf(pdf, signer, reason="测试") for _ in range(2))
+    assert reserved_room(second) == reserved_room(first) > 0
+    for sealed in (first, second):
+        assert verify_pdf(sealed, store.trust_roots()).status == "intact"
+    edited = second.replace(b"/Reason", b"/Reasom", 1)
+    assert verify_pdf(edited, store.trust_roots()).status != "intact"
