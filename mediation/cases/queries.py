@@ -201,7 +201,7 @@ def list_cases(user: User, filters: CaseFilters, page: int = 1, per_page: int = 
     stmt, few = filtered(user, filters)
     cursor = Cursor.decode(filters.cursor, filters.sort) if filters.cursor else None
     direction = cursor.direction if cursor else AFTER
-    order = walk_order(filters.sort, direction, few=bool(filters.q))
+    order = walk_order(filters.sort, direction, few=few)
     offset = 0 if cursor else (page - 1) * per_page
     if few:
         beyond = keyset_clause(cursor) if cursor else None

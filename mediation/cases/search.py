@@ -4,8 +4,10 @@ A case matches when the text occurs literally (`%`, `_` and `\\` are plain chara
 number or title or in one of its parties' names, or, for four to eleven ASCII digits, when one
 of its parties' phones ends with them (a 手机尾号). The same rule has two forms:
 
-- everywhere, a plain one: `LIKE` on each column and an `EXISTS` on the parties. Correct, but
-  at a million cases it reads every case and every party (≈ 1 s; bench/README.md);
+- everywhere, a plain one: `LIKE` on each column and, case by case, on its parties' names
+  (through their case_id index). It checks the cases the list walks, in the list's order:
+  quick when many cases match (a common word: the first page is among the first few hundred
+  cases), slow when few do (≈ 1 s at a million cases to find none; bench/README.md);
 - on PostgreSQL, for two characters or more, an indexed one: a UNION of case ids, each branch
   first narrowed by a GIN index on the column's bigrams (`bigrams()`, migration 5e1d2c3b4a69)
   or, for a phone's tail, a btree on the reversed phone, then checked with the same `LIKE`.
@@ -51,17 +53,20 @@ def search_clause(q: str, dialect: str) -> Match:
     On PostgreSQL the matching ids are read first, city-wide, and given to the list as an
     array when there are at most FEW_IDS: PostgreSQL cannot tell how few rows a LIKE keeps
     and, taking them for one, joined a street's regions once per match (300 ms at 1M); an
-    array's length it knows. More matches than that stay a subquery.
+    array's length it knows. More matches than that (a common word: 武汉 in 161 098 names
+    of organisations) are checked case by case with the plain form, which finds a page
+    among the first few hundred cases the list walks (an admin's first page: 1.6 s with the
+    matches as a subquery, 60 ms so).
     """
     if dialect != "postgresql" or len(q) < 2:
         return Match(_plain_match(q))
     grams = sorted({q[i : i + 2] for i in range(len(q) - 1)} - COMMON_BIGRAMS)
-    ids = _indexed_ids(bool(grams), bool(PHONE_TAIL.fullmatch(q)))
+    probe = _first_ids(bool(grams), bool(PHONE_TAIL.fullmatch(q)), FEW_IDS + 1)
     values = {"grams": grams, "pattern": f"%{_escaped(q)}%", "tail": q[::-1] + "%"}
-    found = db.session.scalars(_first_ids(ids, FEW_IDS + 1), values).all()
+    found = db.session.scalars(probe, values).all()
     if len(found) > FEW_IDS:
-        return Match(Case.id.in_(ids.params(values)))
-    return Match(Case.id == sa.any_(id_array(found)), few=True)
+        return Match(_plain_match(q))
+    return Match(Case.id == sa.any_(id_array(sorted(set(found)))), few=True)
 
 
 def _escaped(text: str) -> str:
@@ -74,10 +79,15 @@ def _plain_match(q: str):
     party_match = Party.name.contains(q, autoescape=True)
     if PHONE_TAIL.fullmatch(q):
         party_match = sa.or_(party_match, Party.phone.endswith(q, autoescape=True))
+    # A party found is looked for case by case, through the parties' case_id index, as the
+    # list walks its cases: a scalar subquery with a LIMIT, because PostgreSQL turns an
+    # EXISTS into a hash of every matching party first (a common word's 161 098: 831 ms for
+    # an admin's first page of 武汉, against 0.75 ms).
+    one_party = sa.select(sa.literal(1)).where(Party.case_id == Case.id, party_match).limit(1)
     return sa.or_(
         Case.number.contains(q, autoescape=True),
         Case.title.contains(q, autoescape=True),
-        sa.select(Party.id).where(Party.case_id == Case.id, party_match).exists(),
+        one_party.scalar_subquery().is_not(None),
     )
 
 
@@ -92,7 +102,7 @@ def _narrowed(column, narrowed: bool):
 
 
 @functools.cache
-def _indexed_ids(narrowed: bool, phone_tail: bool):
+def _branches(narrowed: bool, phone_tail: bool):
     """PostgreSQL: the ids of the matching cases, one indexed branch per column, the text in
     parameters (grams, pattern, tail). One statement per shape, built once: building it for
     every search took 5 ms of a 60 ms page."""
@@ -108,11 +118,12 @@ def _indexed_ids(narrowed: bool, phone_tail: bool):
         # which ix_parties_phone_reversed (text_pattern_ops) serves in any collation.
         tail = sa.bindparam("tail", type_=sa.Text)
         branches.append(sa.select(Party.case_id).where(sa.func.reverse(Party.phone).like(tail)))
-    return sa.union(*branches)
+    return branches
 
 
 @functools.cache
-def _first_ids(ids, limit: int):
-    """The first `limit` ids the union finds (FEW_IDS + 1: enough to tell whether they are
-    few)."""
-    return sa.select(ids.subquery().c[0]).limit(limit)
+def _first_ids(narrowed: bool, phone_tail: bool, limit: int):
+    """The first `limit` ids the branches find, a case once for each branch and party that
+    matches (UNION ALL: it stops at the limit; a UNION read all of a common word's 161 098
+    matches first, 500 ms, to learn that they are many)."""
+    return sa.union_all(*_branches(narrowed, phone_tail)).limit(limit)

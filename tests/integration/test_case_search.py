@@ -131,9 +131,9 @@ def test_search_finds_what_a_plain_scan_finds(corpus, data):
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
-def test_past_few_matches_the_search_stays_a_subquery(corpus, monkeypatch):
-    """With more matches than FEW_IDS (here none are few) the matching ids stay a subquery of
-    the list, with the text in its parameters: it still finds what the scan finds."""
+def test_past_few_matches_the_search_checks_case_by_case(corpus, monkeypatch):
+    """With more matches than FEW_IDS (here none are few) the list checks each case it walks
+    with the plain form: it still finds what the scan finds."""
     monkeypatch.setattr(search, "FEW_IDS", 0)
     rng = random.Random(5)
     for text in rng.sample(corpus, 40):
@@ -141,6 +141,20 @@ def test_past_few_matches_the_search_stays_a_subquery(corpus, monkeypatch):
         q = text[start : start + rng.randint(2, 4)]
         for username in USERNAMES:
             assert found(username, q) == scanned(username, q), (username, q)
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
+@pytest.mark.parametrize("few_ids", [1, 2, 3])
+def test_a_case_the_probe_reads_twice_counts_twice(monkeypatch, few_ids):
+    """The probe reads up to FEW_IDS + 1 ids, a case once for its title and once for each
+    party that matches: when that many come back the matches are many, however few cases
+    they name, or the cases past the probe's limit would be lost."""
+    monkeypatch.setattr(search, "FEW_IDS", few_ids)
+    parrot = [person("applicant", "鹦鹉"), person("respondent", "王芳", "female")]
+    twice = gen_case("grid_demo", "intake", GRID, title="鹦鹉学舌纠纷", parties=parrot)
+    once = [gen_case("grid_demo", "intake", GRID, parties=parrot) for _ in range(3)]
+    db.session.commit()
+    assert found("street_demo", "鹦鹉") == {twice.id, *(case.id for case in once)}
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
