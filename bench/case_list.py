@@ -51,6 +51,7 @@ USERS = ("admin_demo", "street_demo", "mediator_demo")
 # A two-character name (most common in China, and too short for trigram indexes) and a
 # three-character one.
 SEARCH = "张伟"
+COMMON_WORD = "武汉"
 FULL_NAME = "张伟明"
 WARM_UP = 2
 CSRF_INPUT = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
@@ -79,6 +80,9 @@ SCENARIOS = (
     Scenario(f"q={FULL_NAME}, page 1", {"q": FULL_NAME}),
     Scenario("q=case number", {"q": "{number}"}),
     Scenario("q=phone tail", {"q": "{phone_tail}"}),
+    # Beyond the issue's scenarios: a word in the names of the generated organisations
+    # (武汉…公司, one party in twelve), more matches than search.FEW_IDS.
+    Scenario(f"q={COMMON_WORD}, page 1", {"q": COMMON_WORD}),
 )
 
 

@@ -144,6 +144,18 @@ def test_past_few_matches_the_search_checks_case_by_case(corpus, monkeypatch):
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
+def test_a_search_past_the_count_cap_says_what_it_counted(corpus, monkeypatch):
+    """Checked case by case, a search's matches have no estimate worth showing (PostgreSQL
+    takes nearly every case for one): past the cap the list says how many it counted, "N+"."""
+    monkeypatch.setattr(search, "FEW_IDS", 0)
+    monkeypatch.setattr(paging, "COUNT_CAP", 2)
+    monkeypatch.setattr(paging, "_planner_estimate", lambda stmt: 1_019_756)
+    page = list_cases(user("street_demo"), CaseFilters(q="纠纷"), 1, 100)
+    assert len(page.items) > 3
+    assert (page.total_exact, page.total, page.total_at_least) == (False, 3, 3)
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
 @pytest.mark.parametrize("few_ids", [1, 2, 3])
 def test_a_case_the_probe_reads_twice_counts_twice(monkeypatch, few_ids):
     """The probe reads up to FEW_IDS + 1 ids, a case once for its title and once for each
