@@ -210,7 +210,7 @@ def list_cases(user: User, filters: CaseFilters, page: int = 1, per_page: int = 
     else:
         # A search checked case by case (many matches: search_clause) has no estimate worth
         # showing: PostgreSQL takes a party's match for nearly every case (an admin's 武汉:
-        # 1 019 756 estimated, some 160 000 found). Its list says "1,000+ 件".
+        # 1 019 756 estimated, 161 098 match). Its list says "1,000+ 件".
         total, exact = count_matches(stmt, estimate=not filters.q)
         parts = keyset_parts(cursor) if cursor else (None,)
         ids = page_ids(stmt, order, per_page + 1, offset, parts)
