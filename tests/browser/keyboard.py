@@ -10,6 +10,7 @@ a focus ring is drawn (an outline or a box shadow), and whether it sits above th
 content, in it, or in the footer.
 """
 
+import time
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -18,6 +19,8 @@ from playwright.sync_api import Error as PlaywrightError
 # How far (px) one box may stand above or left of the one before it and still read after it.
 TOLERANCE = 8
 REGIONS = ("top", "main", "footer")
+# How long a walk waits for the PDFs a page shows to load in Chromium's viewer (tab_through).
+VIEWER_WAIT_S = 30
 
 # Everything Tab should stop at, listed from the DOM: shown, enabled, not taken out of the
 # tab order. Of a group of radio buttons Tab stops at one (the checked one, else the first).
@@ -164,9 +167,10 @@ def viewer_loaded(frame) -> bool:
 def tab_through(page) -> Walk:
     """Tab from the top of a freshly loaded page through it, out of it (to the browser's own
     controls), and into it again, once the page's PDFs are loaded."""
-    for _ in range(100):
-        if viewers_loaded(page):
-            break
+    # Chromium's viewer took over 5 s to load a sealed agreement once, with the other
+    # worker's browser busy (CI): until it has, the focus goes into its frame and back.
+    deadline = time.monotonic() + VIEWER_WAIT_S
+    while not viewers_loaded(page) and time.monotonic() < deadline:
         page.wait_for_timeout(50)
     listed = page.evaluate(FOCUSABLE)
     stops, wrapped = press_until_round(page, "Tab", listed + 2)
