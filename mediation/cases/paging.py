@@ -157,16 +157,14 @@ def _literals(columns, key) -> list:
     ]
 
 
-def count_matches(stmt, *, estimate: bool = True) -> tuple[int, bool]:
+def count_matches(stmt) -> tuple[int, bool]:
     """How many cases the select finds: (the count, True) up to COUNT_CAP; beyond it,
-    (the planner's estimate, or COUNT_CAP + 1 if that is lower or there is none or it is not
-    asked for, False)."""
+    (the planner's estimate, or COUNT_CAP + 1 if that is lower or there is none, False)."""
     capped = stmt.with_only_columns(Case.id).order_by(None).limit(COUNT_CAP + 1)
     counted = db.session.scalar(sa.select(sa.func.count()).select_from(capped.subquery()))
     if counted <= COUNT_CAP:
         return counted, True
-    guess = _planner_estimate(stmt) if estimate else None
-    return max(guess or 0, counted), False
+    return max(_planner_estimate(stmt) or 0, counted), False
 
 
 def page_ids(stmt, order: list, limit: int, offset: int = 0, parts=(None,)) -> list[int]:

@@ -199,6 +199,9 @@ def list_cases(user: User, filters: CaseFilters, page: int = 1, per_page: int = 
         settings["plan_cache_mode"] = "force_custom_plan"
     for_this_transaction(**settings)
     stmt, few = filtered(user, filters)
+    many = False
+    if filters.q and not few and db.session.get_bind().dialect.name == "postgresql":
+        stmt, few, many = _found_in_jurisdiction(stmt)
     cursor = Cursor.decode(filters.cursor, filters.sort) if filters.cursor else None
     direction = cursor.direction if cursor else AFTER
     order = walk_order(filters.sort, direction, few=few)
@@ -208,10 +211,7 @@ def list_cases(user: User, filters: CaseFilters, page: int = 1, per_page: int = 
         ids, total = counted_page(stmt, order, per_page + 1, offset, beyond)
         exact = True
     else:
-        # A search checked case by case (many matches: search_clause) has no estimate worth
-        # showing: PostgreSQL takes a party's match for nearly every case (an admin's 武汉:
-        # 1 019 756 estimated, 161 098 match). Its list says "1,000+ 件".
-        total, exact = count_matches(stmt, estimate=not filters.q)
+        total, exact = (paging.COUNT_CAP + 1, False) if many else count_matches(stmt)
         parts = keyset_parts(cursor) if cursor else (None,)
         ids = page_ids(stmt, order, per_page + 1, offset, parts)
     rows = _rows(ids)
@@ -234,6 +234,25 @@ def list_cases(user: User, filters: CaseFilters, page: int = 1, per_page: int = 
         _cursor(filters.sort, AFTER, items[-1]) if more_after and items else None,
         _cursor(filters.sort, BEFORE, items[0]) if more_before and items else None,
     )
+
+
+def _found_in_jurisdiction(stmt) -> tuple[sa.Select, bool, bool]:
+    """A search with more matches in the city than search.FEW_IDS, which the list checks case
+    by case (search_clause), may find few in the user's jurisdiction, or none: its ids are
+    read first, up to COUNT_CAP + 1, as a count would count them. (select, few, many):
+
+    - at most COUNT_CAP: the select of those ids, few (paging.counted_page counts them with
+      the page). Walking the list's order for them read the city's cases to the end: a
+      street's search for 积玉 (26 436 case numbers of another district, none in the street)
+      took 1.6 s for an empty page, and takes the 0.3 s of this read now;
+    - more: the select as it was, and many. The list's page is among the first cases it
+      walks, and its count says "1,000+ 件": PostgreSQL's estimate takes a party's match for
+      nearly every case (an admin's 武汉: 1 019 756 estimated, 161 098 match)."""
+    capped = stmt.with_only_columns(Case.id).order_by(None).limit(paging.COUNT_CAP + 1)
+    found = db.session.scalars(capped).all()
+    if len(found) > paging.COUNT_CAP:
+        return stmt, False, True
+    return sa.select(Case).where(Case.id == sa.any_(id_array(found))), True, False
 
 
 def _rows(ids: list[int]) -> list[Case]:
