@@ -75,7 +75,8 @@ def _escaped(text: str) -> str:
 
 
 def _plain_match(q: str):
-    """The rule as LIKE and EXISTS, for any database and any length."""
+    """The rule as LIKE on the case and, through a LIMIT 1 subquery, on its parties: for any
+    database and any length."""
     party_match = Party.name.contains(q, autoescape=True)
     if PHONE_TAIL.fullmatch(q):
         party_match = sa.or_(party_match, Party.phone.endswith(q, autoescape=True))
