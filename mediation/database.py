@@ -11,20 +11,90 @@ case's statistical events spent 1.3 ms of their 1.8 ms there (bench/README.md).
 The app changes no schema inside its transactions (migrations run on a connection of their
 own and commit), so its engines roll back without forgetting. A DROP or ALTER sent on a
 connection still clears that connection's statements (psycopg watches for them).
+
+And a cursor's description is built when read (`Cursor`), not after every statement; and a
+long statement's conversion to PostgreSQL's placeholders is remembered like a short one's
+(`LONGEST_REMEMBERED`).
 """
+
+from collections.abc import Sequence
 
 import psycopg
 import sqlalchemy as sa
+from psycopg import _queries as psycopg_queries
 from psycopg import pq
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from mediation.extensions import db
 
+# psycopg turns a statement's %(name)s placeholders into PostgreSQL's $1 before each execution,
+# and remembers the result for the 128 statements it saw last, but only for statements of up
+# to 4 096 bytes (psycopg._queries.MAX_CACHED_STATEMENT_LENGTH). The statement that takes a
+# case for an operation is 13 KB (its statistical events, rollups.before_column): scanning it
+# again each time was 6.6 % of a transition's client instructions (bench/README.md). psycopg
+# reads the limit at each execution, and keeps 128 statements whatever their length: at most
+# 128 × LONGEST_REMEMBERED bytes (8 MiB) a process.
+LONGEST_REMEMBERED = 64 * 1024
 
-def keep_prepared_statements(engine: sa.Engine) -> None:
-    """Make the engine's rollbacks keep psycopg's prepared statements (other drivers: as is)."""
+
+def tune_psycopg(engine: sa.Engine) -> None:
+    """Make the engine's rollbacks keep psycopg's prepared statements, its connections build a
+    cursor's description only when it is read, and psycopg remember the conversion of
+    statements up to LONGEST_REMEMBERED bytes (other drivers: as is)."""
     if engine.dialect.driver == "psycopg":
         engine.dialect.do_rollback = _rollback
+        sa.event.listen(engine, "connect", _use_cursor)
+        longest = max(psycopg_queries.MAX_CACHED_STATEMENT_LENGTH, LONGEST_REMEMBERED)
+        psycopg_queries.MAX_CACHED_STATEMENT_LENGTH = longest
+
+
+def _use_cursor(dbapi_connection: psycopg.Connection, _record) -> None:
+    """A new connection's cursors are Cursor."""
+    dbapi_connection.cursor_factory = Cursor
+
+
+# The results whose description psycopg gives (its BaseCursor.description): those with
+# columns, and those that said they return rows even without any ("SELECT ;").
+_ROWS = (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.SINGLE_TUPLE, pq.ExecStatus.TUPLES_CHUNK)
+
+
+class Cursor(psycopg.Cursor):
+    """psycopg's cursor, whose description makes its Column objects when first read.
+
+    SQLAlchemy asks for the description after every statement that returns rows, but of one
+    it has run before it only looks whether there is one: the columns of its results are
+    kept with the compiled statement. psycopg makes a Column of every column each time it is
+    asked: for a transition, some 80 (65 of them for its held read of the case), 14 % of its
+    client instructions (bench/README.md)."""
+
+    @property
+    def description(self) -> "Description | None":
+        result = self.pgresult
+        if result is None or not (result.nfields or result.status in _ROWS):
+            return None
+        return Description(self, result)
+
+
+class Description(Sequence):
+    """A cursor's description as psycopg's would be, made on the first look inside it (its
+    length is known without). Read it before the cursor's next statement: what it describes
+    is gone then, and it says so."""
+
+    __slots__ = ("_columns", "_cursor", "_length", "_result")
+
+    def __init__(self, cursor: Cursor, result: pq.abc.PGresult):
+        self._cursor, self._result, self._length = cursor, result, result.nfields
+        self._columns: list | None = None
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index):
+        if self._columns is None:
+            if self._cursor.pgresult is not self._result:
+                raise psycopg.InterfaceError("the cursor has run another statement since")
+            self._columns = psycopg.Cursor.description.fget(self._cursor)
+        return self._columns[index]
 
 
 def _rollback(dbapi_connection: psycopg.Connection) -> None:
