@@ -102,6 +102,31 @@ def test_accept_refuses_a_mediator_outside_the_area_inactive_or_unknown(mediator
     assert reload(case).mediator is None
 
 
+def test_a_mediator_who_names_herself_is_not_read_again_but_must_still_mediate():
+    """The case was taken in her reach, so naming herself costs no read of her; a deactivated
+    mediator of the area, naming herself, is refused as if another had named her."""
+    case, actor = gen_case("grid_demo"), user("mediator_demo")
+    now = later(case)
+    assert actor.role == "mediator"  # loaded, as a request has her
+    read = []
+
+    def note(_conn, _cursor, statement, *_args):
+        read.append(statement.lstrip().startswith("SELECT users."))
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        ops.apply_transition(actor, case.id, "accept", 1, {"mediator": " mediator_demo "}, now)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note)
+    assert reload(case).mediator.username == "mediator_demo"
+    assert read and not any(read)
+    gen_user("mediator_retired", "mediator", active=False, committee="420102002001-tw")
+    retired = gen_case("grid_demo")
+    assert refused(retired, "mediator_retired", "accept", {"mediator": "mediator_retired"}) == [
+        "调解员“mediator_retired”不存在、已停用，或不负责本案所在辖区，请重新指派。"
+    ]
+
+
 # ---------------------------------------------------------------------------- decline, escalate
 
 

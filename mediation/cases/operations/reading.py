@@ -102,7 +102,7 @@ def get_case_for_update(user: User | None, case_id: int, *, counted: bool = True
     """
     # Whatever the session read before may be stale, but the acting user: the request loaded
     # her, and reading her again would cost a statement. (A view passes Flask-Login's proxy.)
-    actor = getattr(user, "_get_current_object", lambda: user)()
+    actor = unproxied(user)
     for known in list(db.session.identity_map.values()):
         if known is not actor:
             db.session.expire(known)
@@ -123,6 +123,11 @@ def get_case_for_update(user: User | None, case_id: int, *, counted: bool = True
     if counted:
         rollups.note_before(case.id, before)
     return case
+
+
+def unproxied(user: User | None) -> User | None:
+    """The user herself where a view passes Flask-Login's proxy of her."""
+    return getattr(user, "_get_current_object", lambda: user)()
 
 
 def _locked(stmt, params: dict) -> tuple:

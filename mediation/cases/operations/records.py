@@ -80,7 +80,7 @@ def assign_mediator(user: User, case_id: int, username: str, now: datetime | Non
         case = get_case_for_update(user, case_id)
         if not policy.can_assign(user, case):
             raise Refused(["案件已办结，不能再指派调解员。"])
-        case.mediator = resolve_mediator(case, username)
+        case.mediator = resolve_mediator(case, username, user)
         append_event(case, user, "assign_mediator", now, payload={"mediator": username})
         return case
 

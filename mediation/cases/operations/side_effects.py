@@ -10,6 +10,7 @@ from mediation.access import policy
 from mediation.access.scoping import within_unit
 from mediation.cases.cleaning import AGREEMENT_KEYS, agreement_draft
 from mediation.cases.operations import court
+from mediation.cases.operations.reading import unproxied
 from mediation.errors import Refused
 from mediation.extensions import db
 from mediation.models import Agreement, Case, User, new_public_id
@@ -17,12 +18,19 @@ from workflows import grid_deadline, mediation_deadline
 from workflows.deadlines import china_time
 
 
-def resolve_mediator(case: Case, username) -> User:
-    """The active mediator named in an `accept`, who must work where the case is (her unit's
-    reach checked by the statement that reads her)."""
+def resolve_mediator(case: Case, username, taker: User | None = None) -> User:
+    """The active mediator named in an `accept` or an assignment, who must work where the case
+    is (her unit's reach checked by the statement that reads her).
+
+    taker: the user who took the case (get_case_for_update). When she names herself, she is
+    not read again: the statement that took the case checked that it lies in her unit's
+    reach (one_case_clause is within_unit of her unit), which is what naming her needs."""
+    name = username.strip() if isinstance(username, str) else ""
+    if taker is not None and name == taker.username and policy.can_mediate(taker):
+        return unproxied(taker)
     found = None
-    if isinstance(username, str) and username.strip():
-        params = {"username": username.strip(), "grid_id": case.grid_id}
+    if name:
+        params = {"username": name, "grid_id": case.grid_id}
         found = db.session.execute(_mediator_statement(), params).first()
     if found is None or not policy.can_mediate(found[0]) or not found[1]:
         raise Refused([f"调解员“{username}”不存在、已停用，或不负责本案所在辖区，请重新指派。"])
@@ -42,7 +50,7 @@ def _after_accept(case, payload, now, limits, user=None):
     """Assign the mediator and fix the ends of the grid and whole-mediation clocks."""
     if payload.get("mediator"):
         # The column, not the relationship: the transition's one UPDATE of the case writes it.
-        case.mediator_id = resolve_mediator(case, payload["mediator"]).id
+        case.mediator_id = resolve_mediator(case, payload["mediator"], user).id
     local = china_time(now)
     case.accepted_at = now
     case.grid_deadline_at = grid_deadline(local, limits)
