@@ -32,8 +32,8 @@ from mediation.extensions import db
 # to 4 096 bytes (psycopg._queries.MAX_CACHED_STATEMENT_LENGTH). The statement that takes a
 # case for an operation is 13 KB (its statistical events, rollups.before_column): scanning it
 # again each time was 6.6 % of a transition's client instructions (bench/README.md). psycopg
-# reads the limit at each execution, and keeps 128 statements whatever their length: at most
-# 128 × LONGEST_REMEMBERED bytes (8 MiB) a process.
+# reads the limit at each execution (for every engine of the process), and keeps 128
+# statements whatever their length, each with its conversion and parts: some 24 MiB at most.
 LONGEST_REMEMBERED = 64 * 1024
 
 
@@ -92,7 +92,7 @@ class Description(Sequence):
     def __getitem__(self, index):
         if self._columns is None:
             if self._cursor.pgresult is not self._result:
-                raise psycopg.InterfaceError("the cursor has run another statement since")
+                raise psycopg.InterfaceError("the cursor has moved past this result, or closed")
             self._columns = psycopg.Cursor.description.fget(self._cursor)
         return self._columns[index]
 
