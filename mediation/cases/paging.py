@@ -157,11 +157,17 @@ def _literals(columns, key) -> list:
     ]
 
 
+def capped_ids(stmt) -> sa.Select:
+    """The ids the select finds, in no order, at most COUNT_CAP + 1 of them: what a count
+    counts."""
+    return stmt.with_only_columns(Case.id).order_by(None).limit(COUNT_CAP + 1)
+
+
 def count_matches(stmt) -> tuple[int, bool]:
     """How many cases the select finds: (the count, True) up to COUNT_CAP; beyond it,
     (the planner's estimate, or COUNT_CAP + 1 if that is lower or there is none, False)."""
-    capped = stmt.with_only_columns(Case.id).order_by(None).limit(COUNT_CAP + 1)
-    counted = db.session.scalar(sa.select(sa.func.count()).select_from(capped.subquery()))
+    capped = capped_ids(stmt).subquery()
+    counted = db.session.scalar(sa.select(sa.func.count()).select_from(capped))
     if counted <= COUNT_CAP:
         return counted, True
     return max(_planner_estimate(stmt) or 0, counted), False

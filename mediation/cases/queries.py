@@ -248,8 +248,7 @@ def _found_in_jurisdiction(stmt) -> tuple[sa.Select, bool, bool]:
     - more: the select as it was, and many. The list's page is among the first cases it
       walks, and its count says "1,000+ 件": PostgreSQL's estimate takes a party's match for
       nearly every case (an admin's 武汉: 1 019 756 estimated, 161 098 match)."""
-    capped = stmt.with_only_columns(Case.id).order_by(None).limit(paging.COUNT_CAP + 1)
-    found = db.session.scalars(capped).all()
+    found = db.session.scalars(paging.capped_ids(stmt)).all()
     if len(found) > paging.COUNT_CAP:
         return stmt, False, True
     return sa.select(Case).where(Case.id == sa.any_(id_array(found))), True, False
