@@ -11,6 +11,9 @@ A page made of the same kinds of element (tags, classes, roles, types; not their
 number) as one already checked in the same language and mode, by this walk or another
 role's, is not checked again: the list, the password form and the error pages look alike
 for everyone, and so do a case's pages in states that show the same sections and forms.
+A mode that changes only a page's words and type size (English in large text) checks each
+kind of page once, for the first role that reaches it, but each role's home page, which is
+her own (`Checked.once_per`): the zh walk has checked every role's markup of each kind.
 """
 
 import hashlib
@@ -38,7 +41,9 @@ class Checked:
     """What the walk checked: pages by kind, nodes tested, and the violations found."""
 
     mode: str  # language and text size, as "zh" or "en/large"
-    seen_markup: set[tuple[str, str]]  # (mode, markup hash) of every page any walk checked
+    seen: set[tuple[str, str]]  # (mode, markup hash or kind) of every page any walk checked
+    once_per: str = "markup"  # a page is checked once per markup, or once per kind of page
+    role: str = ""  # whose walk it is (each role's home page is a kind of its own)
     pages: list[str] = field(default_factory=list)
     skipped: int = 0
     elements: int = 0
@@ -52,13 +57,17 @@ MARKUP = """() => [...new Set([...document.body.querySelectorAll('*')].map(e =>
 
 
 def check(page, label: str, checked: Checked) -> bool:
-    """Run axe on the page as it stands and record what it found, unless its markup has been
-    checked before; returns whether it ran."""
-    markup = hashlib.sha1(page.evaluate(MARKUP).encode()).hexdigest()
-    if (checked.mode, markup) in checked.seen_markup:
+    """Run axe on the page as it stands and record what it found, unless its markup (or, once
+    per kind, its kind: the label) has been checked before in this mode; returns whether it
+    ran."""
+    if checked.once_per == "kind":
+        key = f"{label} ({checked.role})" if label == "/" else label
+    else:
+        key = hashlib.sha1(page.evaluate(MARKUP).encode()).hexdigest()
+    if (checked.mode, key) in checked.seen:
         checked.skipped += 1
         return False
-    checked.seen_markup.add((checked.mode, markup))
+    checked.seen.add((checked.mode, key))
     results = _axe.run(page, options=AXE_OPTIONS).response
     checked.pages.append(label)
     checked.elements += page.evaluate("document.querySelectorAll('body *').length")

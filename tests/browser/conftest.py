@@ -9,6 +9,8 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
+from tests.database import ON_POSTGRES
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -20,6 +22,20 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 TIMEOUT_MS = 10_000
+
+
+def pytest_collection_modifyitems(config, items):
+    """The browser tests run on the SQLite pass of `make test` only: what a page does in
+    Chromium is the same on either database, and every operation they drive is tested on
+    PostgreSQL by the integration tests (through the test client and the API). They are
+    the longest part of the suite, so the PostgreSQL pass skips them."""
+    if not ON_POSTGRES:
+        return
+    skip = pytest.mark.skip(reason="the browser tests run on the SQLite pass")
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

@@ -2,10 +2,13 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.steps import sign_in
 from tests.factories import beijing, gen_case
+
+pytestmark = pytest.mark.browser
 
 LONG_TITLE = "楼上住户卫生间长期漏水导致楼下天花板和墙面受损赔偿纠纷"
 

@@ -3,10 +3,13 @@
 import re
 from datetime import UTC, datetime
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.steps import sign_in
 from tests.factories import OTHER_COMMUNITY_GRID, gen_case, gen_visit, signed_draft
+
+pytestmark = pytest.mark.browser
 
 LONG_TITLE = "楼上住户卫生间长期漏水导致楼下天花板和墙面受损赔偿纠纷"
 
