@@ -7,6 +7,7 @@ from contextlib import closing, contextmanager
 import sqlalchemy as sa
 
 from config import database_url
+from mediation.cases.search import common_texts
 from mediation.demo import seed_demo
 from mediation.extensions import db, limiter
 
@@ -162,6 +163,7 @@ def reset_to_demo_city() -> None:
     elif table_rows(seeded) != seeded:
         put_back(seeded)
     limiter.reset()
+    common_texts.forget()
 
 
 def sqlite_copy(source: str, target: str) -> None:

@@ -20,6 +20,8 @@ One character has no bigram and keeps the plain form.
 
 import functools
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -36,6 +38,11 @@ FEW_IDS = 5_000
 # posting lists hold about every case, and reading them took a whole number's search to 85 ms
 # at 1M cases. The index is asked for the text's other bigrams; the LIKE still checks all.
 COMMON_BIGRAMS = frozenset({"（2", "20", "02", "人调", "调字", "字第", "纠纷"})
+# Texts whose probe found more than FEW_IDS matches, remembered by each process (at most
+# this many, the least recently searched forgotten first): searched again, they go straight
+# to the plain form. A case is never deleted, so a common text stays common; were one to
+# become rare, both forms would still find the same cases.
+COMMON_TEXTS_KEPT = 1_000
 
 
 @dataclass(frozen=True)
@@ -56,17 +63,54 @@ def search_clause(q: str, dialect: str) -> Match:
     array's length it knows. More matches than that (a common word: 武汉 in 161 098 names
     of organisations) are checked case by case with the plain form, which finds a page
     among the first few hundred cases the list walks (an admin's first page: 1.6 s with the
-    matches as a subquery, 60 ms so).
+    matches as a subquery, 60 ms so). A text found common is not probed again by the process
+    (common_texts).
     """
-    if dialect != "postgresql" or len(q) < 2:
+    if dialect != "postgresql" or len(q) < 2 or common_texts.known(q):
         return Match(_plain_match(q))
     grams = sorted({q[i : i + 2] for i in range(len(q) - 1)} - COMMON_BIGRAMS)
     probe = _first_ids(bool(grams), bool(PHONE_TAIL.fullmatch(q)), FEW_IDS + 1)
     values = {"grams": grams, "pattern": f"%{_escaped(q)}%", "tail": q[::-1] + "%"}
     found = db.session.scalars(probe, values).all()
     if len(found) > FEW_IDS:
+        common_texts.add(q)
         return Match(_plain_match(q))
     return Match(Case.id == sa.any_(id_array(sorted(set(found)))), few=True)
+
+
+class CommonTexts:
+    """The texts a probe found common (more than FEW_IDS matches), the most recently searched
+    `kept`: a common word's probe reads FEW_IDS + 1 candidates of its bigram index (武汉:
+    25 ms at 1M cases) only to learn again that it is common. Shared by a process's threads."""
+
+    def __init__(self, kept: int):
+        self.kept = kept
+        self._texts: OrderedDict[str, None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def known(self, text: str) -> bool:
+        """Whether text was found common; if so, it becomes the most recently searched."""
+        with self._lock:
+            if text not in self._texts:
+                return False
+            self._texts.move_to_end(text)
+            return True
+
+    def add(self, text: str) -> None:
+        """Remember text as common, forgetting the least recently searched beyond `kept`."""
+        with self._lock:
+            self._texts[text] = None
+            self._texts.move_to_end(text)
+            while len(self._texts) > self.kept:
+                self._texts.popitem(last=False)
+
+    def forget(self) -> None:
+        """Forget every text (a database emptied, as between tests)."""
+        with self._lock:
+            self._texts.clear()
+
+
+common_texts = CommonTexts(COMMON_TEXTS_KEPT)
 
 
 def _escaped(text: str) -> str:

@@ -144,6 +144,47 @@ def test_past_few_matches_the_search_checks_case_by_case(corpus, monkeypatch):
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
+def test_a_text_found_common_is_not_probed_again(corpus, monkeypatch):
+    """A text whose probe found more than FEW_IDS matches goes straight to the plain form
+    when searched again, by any user, and still finds what the scan finds; another text is
+    probed as before."""
+    monkeypatch.setattr(search, "FEW_IDS", 0)
+    probes = []
+
+    def note(_conn, _cursor, statement, *_args):
+        probes.append("UNION ALL" in statement)  # the probe's branches
+
+    titles = corpus[1::6]  # each case's number, title, two names, two phones
+    common, other = titles[0][:2], titles[1][:2]
+    assert common != other
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        rounds = []
+        for username in ("street_demo", "street_demo", "mediator_demo"):
+            probes.clear()
+            rounds.append((found(username, common) == scanned(username, common), any(probes)))
+        probes.clear()
+        assert found("street_demo", other) == scanned("street_demo", other)
+        assert any(probes)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note)
+    assert rounds == [(True, True), (True, False), (True, False)]
+
+
+def test_the_common_texts_keep_the_most_recently_searched():
+    """At most `kept` texts are remembered; the one searched least recently goes first, and a
+    text searched again counts as recent."""
+    texts = search.CommonTexts(kept=2)
+    texts.add("武汉")
+    texts.add("公司")
+    assert texts.known("武汉")  # now the most recent
+    texts.add("积玉")
+    assert [texts.known(t) for t in ("武汉", "公司", "积玉")] == [True, False, True]
+    texts.forget()
+    assert not texts.known("武汉") and not texts.known("积玉")
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
 def test_a_search_past_the_count_cap_says_what_it_counted(corpus, monkeypatch):
     """Checked case by case, a search's matches have no estimate worth showing (PostgreSQL
     takes nearly every case for one): past the cap the list says how many it counted, "N+"."""
