@@ -71,8 +71,8 @@ TABLES = {
         "decline_reason", "audit_head",
     ),
     "parties": (
-        "case_id", "role", "kind", "name", "sex", "ethnicity", "id_number", "phone", "address",
-        "occupation", "legal_representative", "agent", "refuses_mediation",
+        "case_id", "grid_id", "role", "kind", "name", "sex", "ethnicity", "id_number", "phone",
+        "address", "occupation", "legal_representative", "agent", "refuses_mediation",
     ),
     "audit_events": (
         "case_id", "seq", "at", "actor_id", "actor_role", "action", "from_state", "to_state",
@@ -311,6 +311,7 @@ class CaseFactory:
         sex = "male" if rng.random() < 0.5 else "female"
         return (
             case_id,
+            grid.id,
             role,
             "person",
             fake_name(rng),
@@ -330,6 +331,7 @@ class CaseFactory:
         rng = self.rng
         return (
             case_id,
+            grid.id,
             "respondent",
             "organization",
             f"武汉市{rng.choice(COMPANY_WORDS)}{rng.choice(STREET_WORDS)}有限公司",

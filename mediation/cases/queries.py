@@ -143,9 +143,10 @@ def positive_int(raw, default: int, key: str, label: str, errors: dict) -> int:
     return value
 
 
-def filtered(user: User, filters: CaseFilters) -> tuple[sa.Select, bool]:
+def filtered(user: User, filters: CaseFilters) -> tuple[sa.Select, bool, bool]:
     """The select of the user's cases matching the filters (unordered), and whether they are
-    known to be few (a search whose matches were read: search.Match)."""
+    known to be few (a search whose matches were read) or many (more than the count's cap:
+    search.Match)."""
     stmt = sa.select(Case).where(_scope(user, filters))
     if filters.status:
         stmt = stmt.where(Case.status == filters.status)
@@ -154,16 +155,18 @@ def filtered(user: User, filters: CaseFilters) -> tuple[sa.Select, bool]:
     if filters.region:
         region = region_by_code(user, filters.region)
         if region is None:
-            return stmt.where(sa.false()), False
+            return stmt.where(sa.false()), False, False
         below = sa.select(Region.id).where(Region.path.startswith(region.path, autoescape=True))
         stmt = stmt.where(Case.grid_id.in_(below))
     if filters.overdue is not None:
         late = overdue_clause(utcnow())
         stmt = stmt.where(late if filters.overdue else sa.not_(late))
     if filters.q:
-        match = search_clause(filters.q, db.session.get_bind().dialect.name)
-        return stmt.where(match.clause), match.few
-    return stmt, False
+        dialect = db.session.get_bind().dialect.name
+        regions = few_region_ids(user, FEW_REGIONS) if dialect == "postgresql" else None
+        match = search_clause(filters.q, dialect, regions)
+        return stmt.where(match.clause), match.few, match.many
+    return stmt, False, False
 
 
 def _scope(user: User, filters: CaseFilters):
@@ -198,9 +201,8 @@ def list_cases(user: User, filters: CaseFilters, page: int = 1, per_page: int = 
         # statement against 0.4 and 1.4).
         settings["plan_cache_mode"] = "force_custom_plan"
     for_this_transaction(**settings)
-    stmt, few = filtered(user, filters)
-    many = False
-    if filters.q and not few and db.session.get_bind().dialect.name == "postgresql":
+    stmt, few, many = filtered(user, filters)
+    if filters.q and not few and not many and db.session.get_bind().dialect.name == "postgresql":
         stmt, few, many = _found_in_jurisdiction(stmt)
     cursor = Cursor.decode(filters.cursor, filters.sort) if filters.cursor else None
     direction = cursor.direction if cursor else AFTER
@@ -237,9 +239,10 @@ def list_cases(user: User, filters: CaseFilters, page: int = 1, per_page: int = 
 
 
 def _found_in_jurisdiction(stmt) -> tuple[sa.Select, bool, bool]:
-    """A search with more matches in the city than search.FEW_IDS, which the list checks case
-    by case (search_clause), may find few in the user's jurisdiction, or none: its ids are
-    read first, up to COUNT_CAP + 1, as a count would count them. (select, few, many):
+    """A search checked case by case (search_clause: more matches in the city than
+    search.FEW_IDS, or regions of few cases) may find few in the user's jurisdiction, or
+    none: its ids are read first, up to COUNT_CAP + 1, as a count would count them.
+    (select, few, many):
 
     - at most COUNT_CAP: the select of those ids, few (paging.counted_page counts them with
       the page). Walking the list's order for them read the city's cases to the end: a

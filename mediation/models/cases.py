@@ -198,6 +198,9 @@ class Party(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     case_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cases.id"), index=True)
+    # The case's grid (which never changes after intake), so that a search within a
+    # jurisdiction narrows the parties by their name's bigrams and their grid at once.
+    grid_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("regions.id"), index=True)
     role: so.Mapped[str] = so.mapped_column(sa.String(16))
     kind: so.Mapped[str] = so.mapped_column(sa.String(16), default="person")
     name: so.Mapped[str] = so.mapped_column(sa.String(120))

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mediation.access.scoping import case_clause
-from mediation.cases import paging, search
+from mediation.cases import paging, queries, search
 from mediation.cases.queries import CaseFilters, list_cases
 from mediation.database import id_array
 from mediation.extensions import db
@@ -116,9 +116,15 @@ def pieces(text: str):
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
-def test_search_finds_what_a_plain_scan_finds(corpus, data):
+@pytest.mark.parametrize(
+    "few_cases", [search.FEW_CASES, 0], ids=["regions checked case by case", "regions indexed"]
+)
+def test_search_finds_what_a_plain_scan_finds(corpus, data, few_cases, monkeypatch):
     """For substrings of real names, titles, numbers and phones, and random text with `%`, `_`
-    and `\\`, every user finds exactly the cases of her jurisdiction a scan finds."""
+    and `\\`, every user finds exactly the cases of her jurisdiction a scan finds: whether
+    her regions' few cases are checked one by one or (PostgreSQL) their matches read through
+    the indexes, as in regions of more than FEW_CASES."""
+    monkeypatch.setattr(search, "FEW_CASES", few_cases)
     q = data.draw(
         st.one_of(
             st.sampled_from(corpus).flatmap(pieces),
@@ -145,10 +151,12 @@ def test_past_few_matches_the_search_checks_case_by_case(corpus, monkeypatch):
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
 def test_a_text_found_common_is_not_probed_again(corpus, monkeypatch):
-    """A text whose probe found more than FEW_IDS matches goes straight to the plain form
-    when searched again, by any user, and still finds what the scan finds; another text is
-    probed as before."""
+    """A text whose probe of the city found more than FEW_IDS matches goes straight to the
+    plain form when searched again by a user who sees too many regions to name them (here:
+    any), or a court's cases, and still finds what the scan finds; another text is probed as
+    before."""
     monkeypatch.setattr(search, "FEW_IDS", 0)
+    monkeypatch.setattr(queries, "FEW_REGIONS", 0)
     probes = []
 
     def note(_conn, _cursor, statement, *_args):
@@ -160,11 +168,11 @@ def test_a_text_found_common_is_not_probed_again(corpus, monkeypatch):
     sa.event.listen(db.engine, "before_cursor_execute", note)
     try:
         rounds = []
-        for username in ("street_demo", "street_demo", "mediator_demo"):
+        for username in ("street_demo", "admin_demo", "judge_demo"):
             probes.clear()
             rounds.append((found(username, common) == scanned(username, common), any(probes)))
         probes.clear()
-        assert found("street_demo", other) == scanned("street_demo", other)
+        assert found("admin_demo", other) == scanned("admin_demo", other)
         assert any(probes)
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", note)
@@ -185,10 +193,13 @@ def test_the_common_texts_keep_the_most_recently_searched():
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
-def test_a_search_past_the_count_cap_says_what_it_counted(corpus, monkeypatch):
+@pytest.mark.parametrize("few_cases", [search.FEW_CASES, 0], ids=["checked", "indexed"])
+def test_a_search_past_the_count_cap_says_what_it_counted(corpus, monkeypatch, few_cases):
     """Checked case by case, a search's matches have no estimate worth showing (PostgreSQL
-    takes nearly every case for one): past the cap the list says how many it counted, "N+"."""
+    takes nearly every case for one): past the cap the list says how many it counted, "N+";
+    so it does when the matches in her regions, read through the indexes, pass the cap."""
     monkeypatch.setattr(search, "FEW_IDS", 0)
+    monkeypatch.setattr(search, "FEW_CASES", few_cases)
     monkeypatch.setattr(paging, "COUNT_CAP", 2)
     monkeypatch.setattr(paging, "_planner_estimate", lambda stmt: 1_019_756)
     page = list_cases(user("street_demo"), CaseFilters(q="纠纷"), 1, 100)
@@ -203,6 +214,22 @@ def test_a_case_the_probe_reads_twice_counts_twice(monkeypatch, few_ids):
     party that matches: when that many come back the matches are many, however few cases
     they name, or the cases past the probe's limit would be lost."""
     monkeypatch.setattr(search, "FEW_IDS", few_ids)
+    parrot = [person("applicant", "鹦鹉"), person("respondent", "王芳", "female")]
+    twice = gen_case("grid_demo", "intake", GRID, title="鹦鹉学舌纠纷", parties=parrot)
+    once = [gen_case("grid_demo", "intake", GRID, parties=parrot) for _ in range(3)]
+    db.session.commit()
+    assert found("street_demo", "鹦鹉") == {twice.id, *(case.id for case in once)}
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
+@pytest.mark.parametrize("cap", [4, 5])
+def test_a_case_read_twice_in_her_regions_does_not_make_the_matches_many(monkeypatch, cap):
+    """The search of a user's regions reads up to COUNT_CAP + 1 ids, a case once for its
+    title and once for each party that matches: when the cap is reached by no more cases
+    than it, they are not "many" (the search goes on as without regions), and the list
+    counts them exactly."""
+    monkeypatch.setattr(paging, "COUNT_CAP", cap)
+    monkeypatch.setattr(search, "FEW_CASES", 0)
     parrot = [person("applicant", "鹦鹉"), person("respondent", "王芳", "female")]
     twice = gen_case("grid_demo", "intake", GRID, title="鹦鹉学舌纠纷", parties=parrot)
     once = [gen_case("grid_demo", "intake", GRID, parties=parrot) for _ in range(3)]

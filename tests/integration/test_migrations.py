@@ -214,3 +214,24 @@ def test_upgrading_a_database_with_cases_starts_their_clocks(tmp_path):
             assert conn.execute(columns).all() == kept
         db.session.remove()
         db.engine.dispose()
+
+
+def test_upgrading_a_database_with_cases_gives_each_party_its_cases_grid(tmp_path):
+    """The parties of cases registered before the column existed get their case's grid;
+    going back removes the column again."""
+    app = fresh_app(f"sqlite:///{tmp_path}/m.sqlite")
+    with app.app_context():
+        upgrade()
+        two_cases_in_march()
+        downgrade(revision="e5a1c7d3b842")  # before the parties' grid
+        assert "grid_id" not in {c["name"] for c in sa.inspect(db.engine).get_columns("parties")}
+        upgrade()
+        pairs = db.session.execute(
+            sa.text(
+                "SELECT parties.grid_id, cases.grid_id FROM parties "
+                "JOIN cases ON cases.id = parties.case_id"
+            )
+        ).all()
+        assert len(pairs) == 4 and all(party == case for party, case in pairs)
+        db.session.remove()
+        db.engine.dispose()

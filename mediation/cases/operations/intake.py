@@ -61,7 +61,7 @@ def create_case(user: User, data: dict, now: datetime | None = None) -> Case:
         created_by=user,
         created_at=now,
         updated_at=now,
-        parties=[Party(**party) for party in cleaned["parties"]],
+        parties=[Party(**party, grid_id=cleaned["grid"].id) for party in cleaned["parties"]],
     )
     if user.role == "mediator":
         case.mediator = user
