@@ -146,7 +146,7 @@ def positive_int(raw, default: int, key: str, label: str, errors: dict) -> int:
 def filtered(user: User, filters: CaseFilters) -> tuple[sa.Select, bool, bool]:
     """The select of the user's cases matching the filters (unordered), and whether they are
     known to be few (a search whose matches were read) or many (more than the count's cap:
-    search.Match)."""
+    search.Match; known only for a search that nothing else narrows)."""
     stmt = sa.select(Case).where(_scope(user, filters))
     if filters.status:
         stmt = stmt.where(Case.status == filters.status)
@@ -163,9 +163,13 @@ def filtered(user: User, filters: CaseFilters) -> tuple[sa.Select, bool, bool]:
         stmt = stmt.where(late if filters.overdue else sa.not_(late))
     if filters.q:
         dialect = db.session.get_bind().dialect.name
-        regions = few_region_ids(user, FEW_REGIONS) if dialect == "postgresql" else None
+        indexed = dialect == "postgresql" and len(filters.q) >= 2
+        regions = few_region_ids(user, FEW_REGIONS) if indexed else None
         match = search_clause(filters.q, dialect, regions)
-        return stmt.where(match.clause), match.few, match.many
+        # Many matches in her regions may be few once the other filters have narrowed them.
+        others = (filters.status, filters.category, filters.region, filters.overdue)
+        alone = all(other is None for other in others)
+        return stmt.where(match.clause), match.few, match.many and alone
     return stmt, False, False
 
 
@@ -240,9 +244,10 @@ def list_cases(user: User, filters: CaseFilters, page: int = 1, per_page: int = 
 
 def _found_in_jurisdiction(stmt) -> tuple[sa.Select, bool, bool]:
     """A search checked case by case (search_clause: more matches in the city than
-    search.FEW_IDS, or regions of few cases) may find few in the user's jurisdiction, or
-    none: its ids are read first, up to COUNT_CAP + 1, as a count would count them.
-    (select, few, many):
+    search.FEW_IDS, a text remembered as common, regions of few cases, a read of her
+    regions cut short by a case read twice, or many there before the other filters) may
+    find few in the user's jurisdiction, or none: its ids are read first, up to COUNT_CAP +
+    1, as a count would count them. (select, few, many):
 
     - at most COUNT_CAP: the select of those ids, few (paging.counted_page counts them with
       the page). Walking the list's order for them read the city's cases to the end: a

@@ -56,9 +56,10 @@ FEW_CASES = 2_000
 @dataclass(frozen=True)
 class Match:
     """A search as a condition on `cases`. `few`: the matching cases are known to be at most
-    FEW_IDS, so the list may count them all, exactly, with its page (paging.counted_page).
-    `many`: more than paging.COUNT_CAP of them lie in the user's regions, so the list says
-    "N+" and walks its order for its page."""
+    FEW_IDS (COUNT_CAP, read in the user's regions), so the list may count them all,
+    exactly, with its page (paging.counted_page). `many`: more than paging.COUNT_CAP of them
+    lie in the user's regions, so a list that nothing else narrows says "N+" and walks its
+    order for its page."""
 
     clause: sa.ColumnElement
     few: bool = False

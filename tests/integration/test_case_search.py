@@ -33,6 +33,8 @@ from tests.factories import (
     user,
 )
 
+# What a search sends to PostgreSQL's indexes alone (SQLite checks case by case).
+postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
 # Few characters, so that names, titles and numbers share bigrams and contain each other;
 # the LIKE wildcards, the escape character the search writes (`/`) and a backslash among them.
 LETTERS = "张伟明王芳%_/\\"
@@ -117,7 +119,11 @@ def pieces(text: str):
 )
 @given(data=st.data())
 @pytest.mark.parametrize(
-    "few_cases", [search.FEW_CASES, 0], ids=["regions checked case by case", "regions indexed"]
+    "few_cases",
+    [
+        pytest.param(search.FEW_CASES, id="regions checked case by case"),
+        pytest.param(0, id="regions indexed", marks=postgres_only),
+    ],
 )
 def test_search_finds_what_a_plain_scan_finds(corpus, data, few_cases, monkeypatch):
     """For substrings of real names, titles, numbers and phones, and random text with `%`, `_`
@@ -179,19 +185,6 @@ def test_a_text_found_common_is_not_probed_again(corpus, monkeypatch):
     assert rounds == [(True, True), (True, False), (True, False)]
 
 
-def test_the_common_texts_keep_the_most_recently_searched():
-    """At most `kept` texts are remembered; the one searched least recently goes first, and a
-    text searched again counts as recent."""
-    texts = search.CommonTexts(kept=2)
-    texts.add("武汉")
-    texts.add("公司")
-    assert texts.known("武汉")  # now the most recent
-    texts.add("积玉")
-    assert [texts.known(t) for t in ("武汉", "公司", "积玉")] == [True, False, True]
-    texts.forget()
-    assert not texts.known("武汉") and not texts.known("积玉")
-
-
 @pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
 @pytest.mark.parametrize("few_cases", [search.FEW_CASES, 0], ids=["checked", "indexed"])
 def test_a_search_past_the_count_cap_says_what_it_counted(corpus, monkeypatch, few_cases):
@@ -205,6 +198,25 @@ def test_a_search_past_the_count_cap_says_what_it_counted(corpus, monkeypatch, f
     page = list_cases(user("street_demo"), CaseFilters(q="纠纷"), 1, 100)
     assert len(page.items) > 3
     assert (page.total_exact, page.total, page.total_at_least) == (False, 3, 3)
+
+
+@postgres_only
+@pytest.mark.parametrize(
+    "narrowed",
+    [{"status": "withdrawn"}, {"category": "medical"}, {"overdue": False}],
+    ids=["status", "category", "not overdue"],
+)
+def test_many_matches_in_her_regions_are_counted_again_under_her_other_filters(
+    corpus, monkeypatch, narrowed
+):
+    """More matches in her regions than the cap, read through the indexes, say "many" only for
+    the search alone: with another filter the list counts what remains, exactly."""
+    monkeypatch.setattr(paging, "COUNT_CAP", 2)
+    monkeypatch.setattr(search, "FEW_CASES", 0)
+    officer = user("street_demo")
+    assert not list_cases(officer, CaseFilters(q="纠纷"), 1, 100).total_exact
+    page = list_cases(officer, CaseFilters(q="纠纷", **narrowed), 1, 100)
+    assert page.total_exact and page.total == len(page.items) <= 2
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from mediation import cli
 from mediation.demo import DEMO_PASSWORD
 from mediation.extensions import db
-from mediation.models import Case, Committee, Court, Region, User
+from mediation.models import Case, Committee, Court, Party, Region, User
 from tests.database import row_counts
 from workflows import STATES
 
@@ -70,6 +70,15 @@ def test_demo_cases_reach_every_state_mostly_agreed_at_grid_level(runner):
     agreed = sa.select(Case.came_from).where(Case.effective_on.is_not(None))
     levels = db.session.scalars(agreed).all()
     assert levels.count("grid_mediation") >= 0.7 * len(levels)
+
+
+def test_every_demo_party_carries_its_cases_grid(runner):
+    """The search within a jurisdiction narrows parties by their own grid: each holds its
+    case's, for cases of every grid the demo spreads them over."""
+    seed(runner, "--count", "20")
+    pairs = db.session.execute(sa.select(Party.grid_id, Case.grid_id).join(Party.case)).all()
+    assert len({case for _party, case in pairs}) > 1
+    assert all(party == case for party, case in pairs)
 
 
 def test_seed_demo_if_empty_leaves_a_database_in_use_alone(runner):
