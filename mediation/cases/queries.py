@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from mediation.access.scoping import case_clause, few_region_ids, region_by_code
+from mediation.access.scoping import case_clause, few_region_ids, region_by_code, region_roots
 from mediation.cases import paging
 from mediation.cases.operations.overdue import overdue_clause
 from mediation.cases.paging import (
@@ -165,12 +165,22 @@ def filtered(user: User, filters: CaseFilters) -> tuple[sa.Select, bool, bool]:
         dialect = db.session.get_bind().dialect.name
         indexed = dialect == "postgresql" and len(filters.q) >= 2
         regions = few_region_ids(user, FEW_REGIONS) if indexed else None
-        match = search_clause(filters.q, dialect, regions)
+        tree = _tree(user) if indexed and regions is None else None
+        match = search_clause(filters.q, dialect, regions, tree)
         # Many matches in her regions may be few once the other filters have narrowed them.
         others = (filters.status, filters.category, filters.region, filters.overdue)
         alone = all(other is None for other in others)
         return stmt.where(match.clause), match.few, match.many and alone
     return stmt, False, False
+
+
+def _tree(user: User) -> str | None:
+    """The path of the region at the top of the user's jurisdiction, when one region is (a
+    judge sees her court's cases, wherever they lie)."""
+    if user.role == "judge":
+        return None
+    roots = region_roots(user)
+    return roots[0].path if len(roots) == 1 else None
 
 
 def _scope(user: User, filters: CaseFilters):

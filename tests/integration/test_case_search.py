@@ -35,6 +35,26 @@ from tests.factories import (
 
 # What a search sends to PostgreSQL's indexes alone (SQLite checks case by case).
 postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
+# The ways the search reads a user's matches (mediation.cases.search), each by the settings
+# that choose it in this city, whose users see few regions of few cases each: her regions'
+# cases checked one by one; her regions' matches read through the indexes (regions of more
+# than FEW_CASES cases); her tree's (too many regions to name, more than FEW_IDS matches in
+# the city).
+WAYS = {
+    "checked case by case": {},
+    "read in her regions": {search: {"FEW_CASES": 0}},
+    "read in her tree": {search: {"FEW_IDS": 0}, queries: {"FEW_REGIONS": 0}},
+}
+INDEXED_WAYS = ["read in her regions", "read in her tree"]
+
+
+def search_the_way(monkeypatch, way: str) -> None:
+    """Set what makes the search read a user's matches `way` (WAYS)."""
+    for module, values in WAYS[way].items():
+        for name, value in values.items():
+            monkeypatch.setattr(module, name, value)
+
+
 # Few characters, so that names, titles and numbers share bigrams and contain each other;
 # the LIKE wildcards, the escape character the search writes (`/`) and a backslash among them.
 LETTERS = "张伟明王芳%_/\\"
@@ -119,18 +139,17 @@ def pieces(text: str):
 )
 @given(data=st.data())
 @pytest.mark.parametrize(
-    "few_cases",
+    "way",
     [
-        pytest.param(search.FEW_CASES, id="regions checked case by case"),
-        pytest.param(0, id="regions indexed", marks=postgres_only),
+        "checked case by case",
+        *(pytest.param(way, marks=postgres_only) for way in INDEXED_WAYS),
     ],
 )
-def test_search_finds_what_a_plain_scan_finds(corpus, data, few_cases, monkeypatch):
+def test_search_finds_what_a_plain_scan_finds(corpus, data, way, monkeypatch):
     """For substrings of real names, titles, numbers and phones, and random text with `%`, `_`
-    and `\\`, every user finds exactly the cases of her jurisdiction a scan finds: whether
-    her regions' few cases are checked one by one or (PostgreSQL) their matches read through
-    the indexes, as in regions of more than FEW_CASES."""
-    monkeypatch.setattr(search, "FEW_CASES", few_cases)
+    and `\\`, every user finds exactly the cases of her jurisdiction a scan finds, whichever
+    way the search reads them (WAYS)."""
+    search_the_way(monkeypatch, way)
     q = data.draw(
         st.one_of(
             st.sampled_from(corpus).flatmap(pieces),
@@ -166,7 +185,8 @@ def test_a_text_found_common_is_not_probed_again(corpus, monkeypatch):
     probes = []
 
     def note(_conn, _cursor, statement, *_args):
-        probes.append("UNION ALL" in statement)  # the probe's branches
+        # The probe's branches, not those of the read in her tree (its regions).
+        probes.append("UNION ALL" in statement and "regions" not in statement)
 
     titles = corpus[1::6]  # each case's number, title, two names, two phones
     common, other = titles[0][:2], titles[1][:2]
@@ -186,13 +206,13 @@ def test_a_text_found_common_is_not_probed_again(corpus, monkeypatch):
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
-@pytest.mark.parametrize("few_cases", [search.FEW_CASES, 0], ids=["checked", "indexed"])
-def test_a_search_past_the_count_cap_says_what_it_counted(corpus, monkeypatch, few_cases):
+@pytest.mark.parametrize("way", list(WAYS))
+def test_a_search_past_the_count_cap_says_what_it_counted(corpus, monkeypatch, way):
     """Checked case by case, a search's matches have no estimate worth showing (PostgreSQL
     takes nearly every case for one): past the cap the list says how many it counted, "N+";
-    so it does when the matches in her regions, read through the indexes, pass the cap."""
+    so it does when the matches in her regions or tree, read through the indexes, pass it."""
     monkeypatch.setattr(search, "FEW_IDS", 0)
-    monkeypatch.setattr(search, "FEW_CASES", few_cases)
+    search_the_way(monkeypatch, way)
     monkeypatch.setattr(paging, "COUNT_CAP", 2)
     monkeypatch.setattr(paging, "_planner_estimate", lambda stmt: 1_019_756)
     page = list_cases(user("street_demo"), CaseFilters(q="纠纷"), 1, 100)
@@ -201,18 +221,20 @@ def test_a_search_past_the_count_cap_says_what_it_counted(corpus, monkeypatch, f
 
 
 @postgres_only
+@pytest.mark.parametrize("way", INDEXED_WAYS)
 @pytest.mark.parametrize(
     "narrowed",
     [{"status": "withdrawn"}, {"category": "medical"}, {"overdue": False}],
     ids=["status", "category", "not overdue"],
 )
 def test_many_matches_in_her_regions_are_counted_again_under_her_other_filters(
-    corpus, monkeypatch, narrowed
+    corpus, monkeypatch, narrowed, way
 ):
-    """More matches in her regions than the cap, read through the indexes, say "many" only for
-    the search alone: with another filter the list counts what remains, exactly."""
+    """More matches in her regions (or tree) than the cap, read through the indexes, say
+    "many" only for the search alone: with another filter the list counts what remains,
+    exactly."""
     monkeypatch.setattr(paging, "COUNT_CAP", 2)
-    monkeypatch.setattr(search, "FEW_CASES", 0)
+    search_the_way(monkeypatch, way)
     officer = user("street_demo")
     assert not list_cases(officer, CaseFilters(q="纠纷"), 1, 100).total_exact
     page = list_cases(officer, CaseFilters(q="纠纷", **narrowed), 1, 100)
@@ -234,14 +256,15 @@ def test_a_case_the_probe_reads_twice_counts_twice(monkeypatch, few_ids):
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
+@pytest.mark.parametrize("way", INDEXED_WAYS)
 @pytest.mark.parametrize("cap", [4, 5])
-def test_a_case_read_twice_in_her_regions_does_not_make_the_matches_many(monkeypatch, cap):
-    """The search of a user's regions reads up to COUNT_CAP + 1 ids, a case once for its
-    title and once for each party that matches: when the cap is reached by no more cases
-    than it, they are not "many" (the search goes on as without regions), and the list
+def test_a_case_read_twice_in_her_regions_does_not_make_the_matches_many(monkeypatch, cap, way):
+    """The search of a user's regions (or tree) reads up to COUNT_CAP + 1 ids, a case once
+    for its title and once for each party that matches: when the cap is reached by no more
+    cases than it, they are not "many" (the search goes on as without them), and the list
     counts them exactly."""
     monkeypatch.setattr(paging, "COUNT_CAP", cap)
-    monkeypatch.setattr(search, "FEW_CASES", 0)
+    search_the_way(monkeypatch, way)
     parrot = [person("applicant", "鹦鹉"), person("respondent", "王芳", "female")]
     twice = gen_case("grid_demo", "intake", GRID, title="鹦鹉学舌纠纷", parties=parrot)
     once = [gen_case("grid_demo", "intake", GRID, parties=parrot) for _ in range(3)]
