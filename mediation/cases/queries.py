@@ -166,7 +166,8 @@ def filtered(user: User, filters: CaseFilters) -> tuple[sa.Select, bool, bool]:
         indexed = dialect == "postgresql" and len(filters.q) >= 2
         regions = few_region_ids(user, FEW_REGIONS) if indexed else None
         tree = _tree(user) if indexed and regions is None else None
-        match = search_clause(filters.q, dialect, regions, tree)
+        everywhere = tree is not None and _is_everything(tree)
+        match = search_clause(filters.q, dialect, regions, None if everywhere else tree, everywhere)
         # Many matches in her regions may be few once the other filters have narrowed them.
         others = (filters.status, filters.category, filters.region, filters.overdue)
         alone = all(other is None for other in others)
@@ -181,6 +182,13 @@ def _tree(user: User) -> str | None:
         return None
     roots = region_roots(user)
     return roots[0].path if len(roots) == 1 else None
+
+
+def _is_everything(path: str) -> bool:
+    """Whether the region at `path` is the top of the only tree of regions (a city's admin
+    sees every case)."""
+    tops = db.session.scalars(sa.select(Region.path).where(Region.parent_id.is_(None)).limit(2))
+    return tops.all() == [path]
 
 
 def _scope(user: User, filters: CaseFilters):

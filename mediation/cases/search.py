@@ -67,11 +67,16 @@ class Match:
 
 
 def search_clause(
-    q: str, dialect: str, regions: list[int] | None = None, tree: str | None = None
+    q: str,
+    dialect: str,
+    regions: list[int] | None = None,
+    tree: str | None = None,
+    everywhere: bool = False,
 ) -> Match:
     """The cases matching q (see the module docstring), in `regions` (the ids of the user's
     regions, when she sees few: scoping.few_region_ids), in the regions of the tree at the
-    path `tree` (her jurisdiction, when she sees many), or anywhere.
+    path `tree` (her jurisdiction, when she sees many), or in every region (`everywhere`:
+    she sees them all); with none of them, anywhere the list's scope allows.
 
     Regions holding at most FEW_CASES cases are checked case by case. In more regions, on
     PostgreSQL, the matches in them are read first, each branch narrowed by
@@ -90,8 +95,9 @@ def search_clause(
     of organisations) are checked case by case with the plain form, which finds a page
     among the first few hundred cases the list walks (an admin's first page: 1.6 s with the
     matches as a subquery, 60 ms so). A text found common is not probed again by the process
-    (common_texts). Those many matches are then read in the tree as in few regions, but its
-    grids as a subquery (an admin's 积玉, 26 436 numbers: 94 ms checked case by case).
+    (common_texts). Those many matches are then read in her tree as in few regions, its
+    grids as a subquery, or, everywhere, with no grid to check (an admin's 积玉, 26 436
+    numbers: 94 ms checked case by case, 33 ms so).
     """
     if dialect != "postgresql" or len(q) < 2:
         return Match(_plain_match(q))
@@ -111,17 +117,18 @@ def search_clause(
         if len(found) <= FEW_IDS:
             return _few(found)
         common_texts.add(q)
-    if regions is None and tree is not None:
-        within = _read_within(q, shape, "tree", {**values, "tree": f"{_escaped(tree)}%"})
+    if regions is None and (tree is not None or everywhere):
+        tree_values = {**values, "tree": f"{_escaped(tree)}%"} if tree else values
+        within = _read_within(q, shape, "tree" if tree else None, tree_values)
         if within is not None:
             return within
     return Match(_plain_match(q))
 
 
-def _read_within(q: str, shape: tuple, within: str, values: dict) -> Match | None:
-    """The matches in the user's regions (`within`: "ids" or "tree", as _branches takes
-    them), read up to paging.COUNT_CAP + 1 ids: all of them (few) when fewer come, many when
-    more distinct cases do; None when a case read twice filled the read."""
+def _read_within(q: str, shape: tuple, within: str | None, values: dict) -> Match | None:
+    """The matches in the user's regions (`within`: "ids", "tree" or None, everywhere, as
+    _branches takes them), read up to paging.COUNT_CAP + 1 ids: all of them (few) when fewer
+    come, many when more distinct cases do; None when a case read twice filled the read."""
     limit = paging.COUNT_CAP + 1
     found = db.session.scalars(_first_ids(*shape, limit, within), values).all()
     if len(found) < limit:

@@ -176,33 +176,31 @@ def test_past_few_matches_the_search_checks_case_by_case(corpus, monkeypatch):
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
 def test_a_text_found_common_is_not_probed_again(corpus, monkeypatch):
-    """A text whose probe of the city found more than FEW_IDS matches goes straight to the
-    plain form when searched again by a user who sees too many regions to name them (here:
-    any), or a court's cases, and still finds what the scan finds; another text is probed as
-    before."""
+    """A text whose probe of the city found more than FEW_IDS matches is not probed again
+    when searched by a user who sees too many regions to name them (here: any), or a
+    court's cases, and still finds what the scan finds; another text is probed as before."""
     monkeypatch.setattr(search, "FEW_IDS", 0)
     monkeypatch.setattr(queries, "FEW_REGIONS", 0)
     probes = []
+    first_ids = search._first_ids
 
-    def note(_conn, _cursor, statement, *_args):
-        # The probe's branches, not those of the read in her tree (its regions).
-        probes.append("UNION ALL" in statement and "regions" not in statement)
+    def noted(narrowed, phone_tail, limit, within=None):
+        # The probe of the city: FEW_IDS + 1 ids, no regions (the reads take COUNT_CAP + 1).
+        probes.append(limit == search.FEW_IDS + 1 and within is None)
+        return first_ids(narrowed, phone_tail, limit, within)
 
+    monkeypatch.setattr(search, "_first_ids", noted)
     titles = corpus[1::6]  # each case's number, title, two names, two phones
     common, other = titles[0][:2], titles[1][:2]
     assert common != other
-    sa.event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        rounds = []
-        for username in ("street_demo", "admin_demo", "judge_demo"):
-            probes.clear()
-            rounds.append((found(username, common) == scanned(username, common), any(probes)))
+    rounds = []
+    for username in ("street_demo", "admin_demo", "judge_demo"):
         probes.clear()
-        assert found("admin_demo", other) == scanned("admin_demo", other)
-        assert any(probes)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", note)
+        rounds.append((found(username, common) == scanned(username, common), any(probes)))
     assert rounds == [(True, True), (True, False), (True, False)]
+    probes.clear()
+    assert found("admin_demo", other) == scanned("admin_demo", other)
+    assert any(probes)
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
