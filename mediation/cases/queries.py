@@ -261,11 +261,11 @@ def list_cases(user: User, filters: CaseFilters, page: int = 1, per_page: int = 
 
 
 def _found_in_jurisdiction(stmt) -> tuple[sa.Select, bool, bool]:
-    """A search checked case by case (search_clause: more matches in the city than
-    search.FEW_IDS, a text remembered as common, regions of few cases, a read of her
-    regions cut short by a case read twice, or many there before the other filters) may
-    find few in the user's jurisdiction, or none: its ids are read first, up to COUNT_CAP +
-    1, as a count would count them. (select, few, many):
+    """A search checked case by case (search_clause: regions of few cases; a judge's search
+    of a text with more matches in the city than search.FEW_IDS; a read of her regions or
+    tree cut short by a case read twice; many there before the other filters) may find few
+    in the user's jurisdiction, or none: its ids are read first, up to COUNT_CAP + 1, as a
+    count would count them. (select, few, many):
 
     - at most COUNT_CAP: the select of those ids, few (paging.counted_page counts them with
       the page). Walking the list's order for them read the city's cases to the end: a

@@ -18,7 +18,8 @@ of its parties' phones ends with them (a 手机尾号). The same rule has two fo
 One character has no bigram and keeps the plain form. Within a user's few regions (a
 street's, a committee's: `search_clause`'s regions), the plain form checks regions of few
 cases, and the indexed one reads the matches of larger regions only, each branch narrowed
-by the regions' grids too (parties carry their case's grid for it).
+by the regions' grids too (parties carry their case's grid for it); in a jurisdiction of
+many regions, a text common in the city is read in the user's tree the same way.
 """
 
 import functools
@@ -43,9 +44,9 @@ FEW_IDS = 5_000
 # at 1M cases. The index is asked for the text's other bigrams; the LIKE still checks all.
 COMMON_BIGRAMS = frozenset({"（2", "20", "02", "人调", "调字", "字第", "纠纷"})
 # Texts whose probe found more than FEW_IDS matches, remembered by each process (at most
-# this many, the least recently searched forgotten first): searched again, they go straight
-# to the plain form. A case is never deleted, so a common text stays common; were one to
-# become rare, both forms would still find the same cases.
+# this many, the least recently searched forgotten first): searched again, they are not
+# probed (search_clause). A case is never deleted, so a common text stays common; were one
+# to become rare, every form would still find the same cases.
 COMMON_TEXTS_KEPT = 1_000
 # Regions that hold at most this many cases (a committee's, a mediator's) are searched case
 # by case with the plain form: some 8 µs a case, less than the bitmap of a common bigram's
@@ -86,7 +87,7 @@ def search_clause(
     a text common elsewhere (积玉, in 26 436 case numbers of another district) took 310 ms to
     check its 29 706 cases one by one and finds none in 8 ms so. Only when the cap was
     reached by a case read twice (for its title and a party's name) does the search go on
-    as without regions.
+    to the city's probe, then the plain form.
 
     On PostgreSQL the matching ids are read first, city-wide, and given to the list as an
     array when there are at most FEW_IDS: PostgreSQL cannot tell how few rows a LIKE keeps
@@ -96,8 +97,8 @@ def search_clause(
     among the first few hundred cases the list walks (an admin's first page: 1.6 s with the
     matches as a subquery, 60 ms so). A text found common is not probed again by the process
     (common_texts). Those many matches are then read in her tree as in few regions, its
-    grids as a subquery, or, everywhere, with no grid to check (an admin's 积玉, 26 436
-    numbers: 94 ms checked case by case, 33 ms so).
+    grids as a subquery (an admin's 积玉, 26 436 numbers: 94 ms checked case by case, 33 ms
+    so); for a user who sees everything, the probe's own ids tell whether they are many.
     """
     if dialect != "postgresql" or len(q) < 2:
         return Match(_plain_match(q))
@@ -112,11 +113,15 @@ def search_clause(
         within = _read_within(q, shape, "ids", {**values, "regions": text})
         if within is not None:
             return within
+    probed = None
     if not common_texts.known(q):
-        found = db.session.scalars(_first_ids(*shape, FEW_IDS + 1), values).all()
-        if len(found) <= FEW_IDS:
-            return _few(found)
+        probed = db.session.scalars(_first_ids(*shape, FEW_IDS + 1), values).all()
+        if len(probed) <= FEW_IDS:
+            return _few(probed)
         common_texts.add(q)
+    if everywhere and probed is not None:
+        # The read below would read the probe's first ids again.
+        return Match(_plain_match(q), many=len(set(probed)) > paging.COUNT_CAP)
     if regions is None and (tree is not None or everywhere):
         tree_values = {**values, "tree": f"{_escaped(tree)}%"} if tree else values
         within = _read_within(q, shape, "tree" if tree else None, tree_values)

@@ -39,7 +39,7 @@ postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search i
 # that choose it in this city, whose users see few regions of few cases each: her regions'
 # cases checked one by one; her regions' matches read through the indexes (regions of more
 # than FEW_CASES cases); her tree's (too many regions to name, more than FEW_IDS matches in
-# the city).
+# the city). A judge, who sees her court's cases, is probed and then checked case by case.
 WAYS = {
     "checked case by case": {},
     "read in her regions": {search: {"FEW_CASES": 0}},
@@ -204,8 +204,9 @@ def test_a_text_found_common_is_not_probed_again(corpus, monkeypatch):
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
+@pytest.mark.parametrize("username", ["street_demo", "admin_demo"])
 @pytest.mark.parametrize("way", list(WAYS))
-def test_a_search_past_the_count_cap_says_what_it_counted(corpus, monkeypatch, way):
+def test_a_search_past_the_count_cap_says_what_it_counted(corpus, monkeypatch, way, username):
     """Checked case by case, a search's matches have no estimate worth showing (PostgreSQL
     takes nearly every case for one): past the cap the list says how many it counted, "N+";
     so it does when the matches in her regions or tree, read through the indexes, pass it."""
@@ -213,7 +214,7 @@ def test_a_search_past_the_count_cap_says_what_it_counted(corpus, monkeypatch, w
     search_the_way(monkeypatch, way)
     monkeypatch.setattr(paging, "COUNT_CAP", 2)
     monkeypatch.setattr(paging, "_planner_estimate", lambda stmt: 1_019_756)
-    page = list_cases(user("street_demo"), CaseFilters(q="纠纷"), 1, 100)
+    page = list_cases(user(username), CaseFilters(q="纠纷"), 1, 100)
     assert len(page.items) > 3
     assert (page.total_exact, page.total, page.total_at_least) == (False, 3, 3)
 
@@ -254,9 +255,12 @@ def test_a_case_the_probe_reads_twice_counts_twice(monkeypatch, few_ids):
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
+@pytest.mark.parametrize("username", ["street_demo", "admin_demo"])
 @pytest.mark.parametrize("way", INDEXED_WAYS)
 @pytest.mark.parametrize("cap", [4, 5])
-def test_a_case_read_twice_in_her_regions_does_not_make_the_matches_many(monkeypatch, cap, way):
+def test_a_case_read_twice_in_her_regions_does_not_make_the_matches_many(
+    monkeypatch, cap, way, username
+):
     """The search of a user's regions (or tree) reads up to COUNT_CAP + 1 ids, a case once
     for its title and once for each party that matches: when the cap is reached by no more
     cases than it, they are not "many" (the search goes on as without them), and the list
@@ -267,7 +271,7 @@ def test_a_case_read_twice_in_her_regions_does_not_make_the_matches_many(monkeyp
     twice = gen_case("grid_demo", "intake", GRID, title="鹦鹉学舌纠纷", parties=parrot)
     once = [gen_case("grid_demo", "intake", GRID, parties=parrot) for _ in range(3)]
     db.session.commit()
-    assert found("street_demo", "鹦鹉") == {twice.id, *(case.id for case in once)}
+    assert found(username, "鹦鹉") == {twice.id, *(case.id for case in once)}
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the indexed search is PostgreSQL's")
