@@ -21,7 +21,7 @@ from mediation.cases.paging import (
     page_ids,
     walk_order,
 )
-from mediation.cases.search import search_clause
+from mediation.cases.search import Reach, search_clause
 from mediation.database import for_this_transaction, id_array
 from mediation.errors import InvalidInput
 from mediation.extensions import db
@@ -164,10 +164,7 @@ def filtered(user: User, filters: CaseFilters) -> tuple[sa.Select, bool, bool]:
     if filters.q:
         dialect = db.session.get_bind().dialect.name
         indexed = dialect == "postgresql" and len(filters.q) >= 2
-        regions = few_region_ids(user, FEW_REGIONS) if indexed else None
-        tree = _tree(user) if indexed and regions is None else None
-        everywhere = tree is not None and _is_everything(tree)
-        match = search_clause(filters.q, dialect, regions, None if everywhere else tree, everywhere)
+        match = search_clause(filters.q, dialect, _reach(user) if indexed else Reach())
         # Many matches in her regions may be few once the other filters have narrowed them.
         others = (filters.status, filters.category, filters.region, filters.overdue)
         alone = all(other is None for other in others)
@@ -175,20 +172,20 @@ def filtered(user: User, filters: CaseFilters) -> tuple[sa.Select, bool, bool]:
     return stmt, False, False
 
 
-def _tree(user: User) -> str | None:
-    """The path of the region at the top of the user's jurisdiction, when one region is (a
-    judge sees her court's cases, wherever they lie)."""
-    if user.role == "judge":
-        return None
-    roots = region_roots(user)
-    return roots[0].path if len(roots) == 1 else None
-
-
-def _is_everything(path: str) -> bool:
-    """Whether the region at `path` is the top of the only tree of regions (a city's admin
-    sees every case)."""
+def _reach(user: User) -> Reach:
+    """Where the user's search may find cases (search.Reach): her few regions; else the one
+    region at the top of her jurisdiction, or everywhere when it is the top of the only tree
+    (a city's admin); else (a judge) nothing to narrow by."""
+    regions = few_region_ids(user, FEW_REGIONS)
+    if regions is not None:
+        return Reach(regions=regions)
+    roots = region_roots(user) if user.role != "judge" else []
+    if len(roots) != 1:
+        return Reach()
     tops = db.session.scalars(sa.select(Region.path).where(Region.parent_id.is_(None)).limit(2))
-    return tops.all() == [path]
+    if tops.all() == [roots[0].path]:
+        return Reach(everywhere=True)
+    return Reach(tree=roots[0].path)
 
 
 def _scope(user: User, filters: CaseFilters):

@@ -55,6 +55,18 @@ FEW_CASES = 2_000
 
 
 @dataclass(frozen=True)
+class Reach:
+    """Where a user's search may find cases, as its reads are narrowed: the ids of her few
+    regions (scoping.few_region_ids), or the path of the one region at the top of her many,
+    or every region (she sees them all). None of them (a judge sees her court's cases,
+    wherever they lie) leaves the narrowing to the list's scope."""
+
+    regions: list[int] | None = None
+    tree: str | None = None
+    everywhere: bool = False
+
+
+@dataclass(frozen=True)
 class Match:
     """A search as a condition on `cases`. `few`: the matching cases are known to be at most
     FEW_IDS (COUNT_CAP, read in the user's regions), so the list may count them all,
@@ -67,17 +79,8 @@ class Match:
     many: bool = False
 
 
-def search_clause(
-    q: str,
-    dialect: str,
-    regions: list[int] | None = None,
-    tree: str | None = None,
-    everywhere: bool = False,
-) -> Match:
-    """The cases matching q (see the module docstring), in `regions` (the ids of the user's
-    regions, when she sees few: scoping.few_region_ids), in the regions of the tree at the
-    path `tree` (her jurisdiction, when she sees many), or in every region (`everywhere`:
-    she sees them all); with none of them, anywhere the list's scope allows.
+def search_clause(q: str, dialect: str, reach: Reach = Reach()) -> Match:
+    """The cases matching q (see the module docstring), within the user's reach (Reach).
 
     Regions holding at most FEW_CASES cases are checked case by case. In more regions, on
     PostgreSQL, the matches in them are read first, each branch narrowed by
@@ -105,8 +108,8 @@ def search_clause(
     grams = sorted({q[i : i + 2] for i in range(len(q) - 1)} - COMMON_BIGRAMS)
     shape = (bool(grams), bool(PHONE_TAIL.fullmatch(q)))
     values = {"grams": grams, "pattern": f"%{_escaped(q)}%", "tail": q[::-1] + "%"}
-    if regions is not None:
-        text = ",".join(str(int(region)) for region in regions)
+    if reach.regions is not None:
+        text = ",".join(str(int(region)) for region in reach.regions)
         held = db.session.scalar(_cases_in_regions(), {"regions": text, "limit": FEW_CASES + 1})
         if held <= FEW_CASES:
             return Match(_plain_match(q))
@@ -119,15 +122,16 @@ def search_clause(
         if len(probed) <= FEW_IDS:
             return _few(probed)
         common_texts.add(q)
-    if everywhere and probed is not None:
+    if reach.everywhere and probed is not None:
         # The read below would read the probe's first ids again.
         return Match(_plain_match(q), many=len(set(probed)) > paging.COUNT_CAP)
-    if regions is None and (tree is not None or everywhere):
-        tree_values = {**values, "tree": f"{_escaped(tree)}%"} if tree else values
-        within = _read_within(q, shape, "tree" if tree else None, tree_values)
-        if within is not None:
-            return within
-    return Match(_plain_match(q))
+    if reach.everywhere:
+        within = _read_within(q, shape, None, values)
+    elif reach.tree is not None:
+        within = _read_within(q, shape, "tree", {**values, "tree": f"{_escaped(reach.tree)}%"})
+    else:
+        within = None
+    return within or Match(_plain_match(q))
 
 
 def _read_within(q: str, shape: tuple, within: str | None, values: dict) -> Match | None:
